@@ -25,6 +25,14 @@ pub const MAX_FULL_ID_LEN: usize = 32 + MAX_INNER_ID_LEN;
 /// 100 × (1056 + 8) bytes plus small change; the largest reply is far smaller.
 pub const MAX_FRAME_LEN: usize = 256 * 1024;
 
+/// The framing both ends use on the Unix socket: a 4-byte big-endian length, then a bincode
+/// message of at most [`MAX_FRAME_LEN`] bytes. A longer frame is refused before it is buffered.
+pub fn frame_codec() -> tarpc::tokio_util::codec::LengthDelimitedCodec {
+    tarpc::tokio_util::codec::LengthDelimitedCodec::builder()
+        .max_frame_length(MAX_FRAME_LEN)
+        .new_codec()
+}
+
 /// Which master key to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum KeyRef {
@@ -103,6 +111,9 @@ pub struct VaultStatus {
     pub budget_available: u64,
     /// Seconds since start.
     pub uptime_secs: u64,
+    /// Lines in the audit trail, and the SHA-256 (hex) of the last one: an anchor that lets an
+    /// operator detect a truncated or rewritten tail later.
+    pub audit_head: Option<(u64, String)>,
 }
 
 /// Why the keyvault refused a call.
