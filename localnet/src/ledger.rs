@@ -9,9 +9,10 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use sui_sdk_types::hash::Hasher;
-use sui_sdk_types::{Address, Digest, Object};
+use sui_sdk_types::{Address, Digest, Object, Transaction, TransactionEffects, UserSignature};
 
 use crate::clock::{CLOCK_ID, ClockContents, ClockMode, wall_clock_ms};
+use crate::natives::NativePackage;
 
 /// Start-up options of the ledger.
 #[derive(Debug, Clone)]
@@ -35,7 +36,6 @@ impl Default for LedgerConfig {
 }
 
 /// The state of the local chain.
-#[derive(Debug)]
 pub struct Ledger {
     objects: BTreeMap<Address, Object>,
     clock_mode: ClockMode,
@@ -46,6 +46,32 @@ pub struct Ledger {
     epoch_start_ms: u64,
     reference_gas_price: u64,
     chain_id: Digest,
+    /// Which native implementation backs each package id, and the package's original id.
+    packages: BTreeMap<Address, (&'static NativePackage, Address)>,
+    /// Executed transactions, by digest.
+    transactions: BTreeMap<Digest, ExecutedRecord>,
+    /// Coins created by the faucet so far.
+    faucet_count: u64,
+}
+
+/// An executed transaction as kept by the ledger.
+#[derive(Debug, Clone)]
+pub struct ExecutedRecord {
+    /// The transaction.
+    pub transaction: Transaction,
+    /// Its signatures.
+    pub signatures: Vec<UserSignature>,
+    /// Its effects.
+    pub effects: TransactionEffects,
+    /// The checkpoint that includes it.
+    pub checkpoint: u64,
+    /// The clock when it ran.
+    pub timestamp_ms: u64,
+}
+
+/// Deterministic id of a genesis native package.
+pub fn genesis_package_id(name: &str) -> Address {
+    Address::new(digest_of("seal-localnet package", name.as_bytes()).into_inner())
 }
 
 /// A digest of a domain tag and some bytes, for the emulator's own identifiers.
@@ -65,7 +91,7 @@ impl Ledger {
             .map(|o| (o.object_id(), o))
             .collect();
         let chain_id = digest_of("seal-localnet genesis", &[]);
-        Self {
+        let mut ledger = Self {
             objects,
             clock_mode: config.clock,
             timestamp_ms,
@@ -75,7 +101,132 @@ impl Ledger {
             epoch_start_ms: timestamp_ms,
             reference_gas_price: config.reference_gas_price,
             chain_id,
+            packages: BTreeMap::new(),
+            transactions: BTreeMap::new(),
+            faucet_count: 0,
+        };
+        ledger.packages.insert(
+            Address::TWO,
+            (&crate::natives::framework::FRAMEWORK, Address::TWO),
+        );
+        for native in [
+            &crate::natives::seal::SEAL,
+            &crate::natives::patterns::PATTERNS,
+        ] {
+            ledger.publish_native(native, genesis_package_id(native.name));
         }
+        ledger
+    }
+
+    /// Publishes a native package at `id` (version 1, its own original id).
+    pub fn publish_native(&mut self, native: &'static NativePackage, id: Address) {
+        let object =
+            crate::genesis::package_object(id, 1, &native.module_names(), &native.structs(), id);
+        self.objects.insert(id, object);
+        self.packages.insert(id, (native, id));
+    }
+
+    /// Upgrades the package at `previous` to `native` at a new id derived from the previous id
+    /// and version; returns the new id. Types keep their original id, as on Sui.
+    pub fn upgrade_native(
+        &mut self,
+        previous: Address,
+        native: &'static NativePackage,
+    ) -> Option<Address> {
+        let (_, origin) = *self.packages.get(&previous)?;
+        let version = self.objects.get(&previous)?.version() + 1;
+        let id = Address::new(
+            digest_of(
+                "seal-localnet upgrade",
+                &[previous.as_bytes(), &version.to_le_bytes()].concat(),
+            )
+            .into_inner(),
+        );
+        let object = crate::genesis::package_object(
+            id,
+            version,
+            &native.module_names(),
+            &native.structs(),
+            origin,
+        );
+        self.objects.insert(id, object);
+        self.packages.insert(id, (native, origin));
+        Some(id)
+    }
+
+    /// The native implementation of a package and its original id.
+    pub fn native_package(&self, id: &Address) -> Option<(&'static NativePackage, Address)> {
+        self.packages.get(id).copied()
+    }
+
+    /// Ids of the packages with this original id, with their versions, oldest first.
+    pub fn package_versions(&self, original: &Address) -> Vec<(Address, u64)> {
+        let mut versions: Vec<(Address, u64)> = self
+            .packages
+            .iter()
+            .filter(|(_, (_, origin))| origin == original)
+            .filter_map(|(id, _)| Some((*id, self.objects.get(id)?.version())))
+            .collect();
+        versions.sort_by_key(|(_, version)| *version);
+        versions
+    }
+
+    /// Applies an executed transaction's writes and records it under a new checkpoint.
+    pub fn apply(
+        &mut self,
+        written: Vec<Object>,
+        deleted: Vec<Address>,
+        record: ExecutedRecord,
+    ) -> Digest {
+        for object in written {
+            self.objects.insert(object.object_id(), object);
+        }
+        for id in deleted {
+            self.objects.remove(&id);
+        }
+        let digest = record.transaction.digest();
+        self.set_clock(self.timestamp_ms);
+        let record = ExecutedRecord {
+            checkpoint: self.checkpoint,
+            timestamp_ms: self.timestamp_ms,
+            ..record
+        };
+        self.transactions.insert(digest, record);
+        digest
+    }
+
+    /// Creates a `Coin<SUI>` of `amount` MIST owned by `owner` (the faucet); returns its id.
+    pub fn fund(&mut self, owner: Address, amount: u64) -> Address {
+        self.faucet_count += 1;
+        let id = Address::new(
+            digest_of("seal-localnet faucet", &self.faucet_count.to_le_bytes()).into_inner(),
+        );
+        let contents = bcs::to_bytes(&crate::exec::commands::CoinContents { id, value: amount })
+            .unwrap_or_default();
+        let value = crate::exec::ObjectValue {
+            type_: sui_sdk_types::StructTag::gas_coin(),
+            contents,
+            owner: sui_sdk_types::Owner::Address(owner),
+        };
+        let digest = digest_of(
+            "seal-localnet faucet transaction",
+            &self.faucet_count.to_le_bytes(),
+        );
+        if let Some(object) = crate::exec::build_object(value, self.checkpoint + 1, digest) {
+            self.objects.insert(id, object);
+        }
+        self.set_clock(self.timestamp_ms);
+        id
+    }
+
+    /// An executed transaction.
+    pub fn transaction(&self, digest: &Digest) -> Option<&ExecutedRecord> {
+        self.transactions.get(digest)
+    }
+
+    /// Every live object (for owner and dynamic-field listings).
+    pub fn objects(&self) -> impl Iterator<Item = &Object> {
+        self.objects.values()
     }
 
     /// Brings a real-time clock up to the wall clock (a new checkpoint if it moved).
@@ -169,6 +320,16 @@ impl Ledger {
     /// The chain identifier (digest of the genesis checkpoint).
     pub fn chain_id(&self) -> Digest {
         self.chain_id
+    }
+}
+
+impl std::fmt::Debug for Ledger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ledger")
+            .field("objects", &self.objects.len())
+            .field("checkpoint", &self.checkpoint)
+            .field("timestamp_ms", &self.timestamp_ms)
+            .finish_non_exhaustive()
     }
 }
 

@@ -11,6 +11,8 @@
 //! | [`ledger`] | the object store, checkpoints, epoch and reference gas price |
 //! | [`clock`] | the `0x6` clock object, real-time or manually driven |
 //! | [`genesis`] | the objects the chain starts with, at deterministic ids |
+//! | [`exec`] | programmable transactions: checks, gas, commands, effects |
+//! | [`natives`] | Rust implementations of the Move packages, with their layouts and abort codes |
 //! | [`rpc`] | the gRPC services, rendering objects through read masks |
 //! | [`server`] | gRPC and gRPC-web on one port, until shutdown |
 //!
@@ -19,7 +21,9 @@
 #![forbid(unsafe_code)]
 
 pub mod clock;
+pub mod exec;
 pub mod genesis;
 pub mod ledger;
+pub mod natives;
 pub mod rpc;
 pub mod server;

@@ -6,11 +6,12 @@
 use std::future::Future;
 
 use sui_rpc::proto::sui::rpc::v2::ledger_service_server::LedgerServiceServer;
+use sui_rpc::proto::sui::rpc::v2::transaction_execution_service_server::TransactionExecutionServiceServer;
 use tokio::net::TcpListener;
 use tonic::transport::server::TcpIncoming;
 
 use crate::ledger::SharedLedger;
-use crate::rpc::LedgerApi;
+use crate::rpc::{ExecutionApi, LedgerApi};
 
 /// Serves the emulated fullnode on `listener` until `shutdown` completes.
 pub async fn run(
@@ -21,7 +22,10 @@ pub async fn run(
     tonic::transport::Server::builder()
         .accept_http1(true)
         .layer(tonic_web::GrpcWebLayer::new())
-        .add_service(LedgerServiceServer::new(LedgerApi::new(ledger)))
+        .add_service(LedgerServiceServer::new(LedgerApi::new(ledger.clone())))
+        .add_service(TransactionExecutionServiceServer::new(ExecutionApi::new(
+            ledger,
+        )))
         .serve_with_incoming_shutdown(TcpIncoming::from(listener), shutdown)
         .await
 }

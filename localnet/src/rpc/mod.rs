@@ -4,8 +4,10 @@
 //! NOT_FOUND (per entry in batch calls); a malformed argument or an unknown read-mask path is
 //! INVALID_ARGUMENT; methods not emulated answer UNIMPLEMENTED (the generated defaults).
 
+mod execution_service;
 mod ledger_service;
 
+pub use execution_service::ExecutionApi;
 pub use ledger_service::LedgerApi;
 
 use sui_rpc::field::{FieldMask, FieldMaskTree, FieldMaskUtil};

@@ -1,0 +1,285 @@
+//! The state one transaction sees and changes: an overlay over the ledger.
+//!
+//! Objects are loaded from the ledger on first use, recording their input state (version,
+//! digest, owner) for the effects. Changes stay in the overlay; [`TxContext::finish`] turns them
+//! into written objects at the transaction's Lamport version, or they are dropped if the
+//! transaction fails.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use sui_sdk_types::{Address, Digest, MoveStruct, Object, ObjectData, Owner, StructTag, TypeTag};
+
+use super::error::{ExecError, ExecResult};
+use crate::ledger::Ledger;
+
+/// The current value of an object in the overlay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectValue {
+    /// Its Move type.
+    pub type_: StructTag,
+    /// BCS contents, starting with the 32-byte id.
+    pub contents: Vec<u8>,
+    /// Its owner after the transaction.
+    pub owner: Owner,
+}
+
+/// How the transaction left one object.
+#[derive(Debug, Clone)]
+struct Entry {
+    /// The object as it was in the ledger (`None`: created by this transaction).
+    original: Option<Object>,
+    /// Its value now (`None`: deleted).
+    current: Option<ObjectValue>,
+    /// Whether the transaction may write it (owned inputs, mutable shared, created).
+    writable: bool,
+}
+
+/// One transaction's view of the ledger.
+pub struct TxContext<'l> {
+    ledger: &'l Ledger,
+    sender: Address,
+    digest: Digest,
+    ids_created: u64,
+    entries: BTreeMap<Address, Entry>,
+}
+
+/// What a transaction changed, ready for the effects and the ledger.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Objects written (created or mutated) at the Lamport version.
+    pub written: Vec<Object>,
+    /// Ids of objects deleted, with their input state.
+    pub deleted: Vec<(Address, Object)>,
+    /// Input states of written objects that existed before.
+    pub inputs: BTreeMap<Address, Object>,
+    /// Objects read but not written (shared read-only inputs).
+    pub read_only: Vec<Object>,
+    /// The Lamport version given to every written object.
+    pub lamport_version: u64,
+}
+
+impl<'l> TxContext<'l> {
+    /// A context for a transaction by `sender` with digest `digest`.
+    pub fn new(ledger: &'l Ledger, sender: Address, digest: Digest) -> Self {
+        Self {
+            ledger,
+            sender,
+            digest,
+            ids_created: 0,
+            entries: BTreeMap::new(),
+        }
+    }
+
+    /// The sender.
+    pub fn sender(&self) -> Address {
+        self.sender
+    }
+
+    /// The ledger's clock reading (what `0x6` says).
+    pub fn ledger(&self) -> &Ledger {
+        self.ledger
+    }
+
+    /// Registers an input object. `writable`: owned inputs and mutable shared inputs.
+    pub fn load_input(&mut self, id: Address, writable: bool) -> ExecResult<()> {
+        let object = self
+            .ledger
+            .object(&id)
+            .ok_or(ExecError::ObjectNotFound(id))?
+            .clone();
+        let current = value_of(&object);
+        self.entries.insert(
+            id,
+            Entry {
+                original: Some(object),
+                current,
+                writable,
+            },
+        );
+        Ok(())
+    }
+
+    /// A fresh object id (`hash(tx digest, count)`, as Sui derives them).
+    pub fn fresh_id(&mut self) -> Address {
+        let id = Address::derive_id(self.digest, self.ids_created);
+        self.ids_created += 1;
+        id
+    }
+
+    /// The current value of an object the transaction can see: an input, one it created, or a
+    /// child (dynamic field) of either, loaded on demand.
+    pub fn object(&mut self, id: Address) -> ExecResult<&ObjectValue> {
+        if !self.entries.contains_key(&id) {
+            let object = self
+                .ledger
+                .object(&id)
+                .ok_or(ExecError::ObjectNotFound(id))?;
+            let parent = match object.owner() {
+                Owner::Object(parent) => *parent,
+                _ => return Err(ExecError::ObjectNotFound(id)),
+            };
+            // A child is reachable, and writable, through a parent the transaction holds.
+            let writable = self
+                .entries
+                .get(&parent)
+                .is_some_and(|entry| entry.writable);
+            if !self.entries.contains_key(&parent) {
+                return Err(ExecError::ObjectNotFound(id));
+            }
+            let object = object.clone();
+            let current = value_of(&object);
+            self.entries.insert(
+                id,
+                Entry {
+                    original: Some(object),
+                    current,
+                    writable,
+                },
+            );
+        }
+        self.entries
+            .get(&id)
+            .and_then(|e| e.current.as_ref())
+            .ok_or(ExecError::ObjectNotFound(id))
+    }
+
+    /// Whether an object exists now (for dynamic-field `exists_`).
+    pub fn exists(&mut self, id: Address) -> bool {
+        self.object(id).is_ok()
+    }
+
+    /// Replaces the contents of an object the transaction may write.
+    pub fn write(&mut self, id: Address, contents: Vec<u8>) -> ExecResult<()> {
+        let entry = self
+            .entries
+            .get_mut(&id)
+            .ok_or(ExecError::ObjectNotFound(id))?;
+        if !entry.writable {
+            return Err(ExecError::ImmutableWrite(id));
+        }
+        let value = entry
+            .current
+            .as_mut()
+            .ok_or(ExecError::ObjectNotFound(id))?;
+        value.contents = contents;
+        Ok(())
+    }
+
+    /// Gives an object a new owner (transfer, share, freeze, or making it a child).
+    pub fn set_owner(&mut self, id: Address, owner: Owner) -> ExecResult<()> {
+        let entry = self
+            .entries
+            .get_mut(&id)
+            .ok_or(ExecError::ObjectNotFound(id))?;
+        if !entry.writable {
+            return Err(ExecError::ImmutableWrite(id));
+        }
+        entry
+            .current
+            .as_mut()
+            .ok_or(ExecError::ObjectNotFound(id))?
+            .owner = owner;
+        Ok(())
+    }
+
+    /// Creates an object (its contents must start with `id`).
+    pub fn create(&mut self, id: Address, type_: StructTag, contents: Vec<u8>, owner: Owner) {
+        let current = Some(ObjectValue {
+            type_,
+            contents,
+            owner,
+        });
+        self.entries.insert(
+            id,
+            Entry {
+                original: None,
+                current,
+                writable: true,
+            },
+        );
+    }
+
+    /// Deletes an object the transaction may write.
+    pub fn delete(&mut self, id: Address) -> ExecResult<()> {
+        let entry = self
+            .entries
+            .get_mut(&id)
+            .ok_or(ExecError::ObjectNotFound(id))?;
+        if !entry.writable {
+            return Err(ExecError::ImmutableWrite(id));
+        }
+        entry.current = None;
+        Ok(())
+    }
+
+    /// Turns the overlay into written objects at the Lamport version
+    /// `max(input versions) + 1`, as Sui versions every object a transaction writes.
+    pub fn finish(self) -> Changes {
+        let lamport_version = self
+            .entries
+            .values()
+            .filter_map(|e| e.original.as_ref().map(Object::version))
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let mut changes = Changes {
+            lamport_version,
+            ..Changes::default()
+        };
+        for (id, entry) in self.entries {
+            match (entry.original, entry.current) {
+                (Some(original), _) if !entry.writable => changes.read_only.push(original),
+                (Some(original), None) => changes.deleted.push((id, original)),
+                (original, Some(value)) => {
+                    if let Some(object) = build_object(value, lamport_version, self.digest) {
+                        changes.written.push(object);
+                    }
+                    if let Some(original) = original {
+                        changes.inputs.insert(id, original);
+                    }
+                }
+                (None, None) => {}
+            }
+        }
+        changes
+    }
+}
+
+/// The overlay value of a ledger object (`None` for packages, which transactions never write).
+fn value_of(object: &Object) -> Option<ObjectValue> {
+    match object.data() {
+        ObjectData::Struct(s) => Some(ObjectValue {
+            type_: s.object_type().clone(),
+            contents: s.contents().to_vec(),
+            owner: *object.owner(),
+        }),
+        ObjectData::Package(_) => None,
+    }
+}
+
+/// An object from an overlay value.
+pub fn build_object(
+    value: ObjectValue,
+    version: u64,
+    previous_transaction: Digest,
+) -> Option<Object> {
+    let transferable = TypeTag::Struct(Box::new(value.type_.clone()));
+    let has_public_transfer = crate::natives::has_store(&transferable);
+    let data = MoveStruct::new(value.type_, has_public_transfer, version, value.contents)?;
+    Some(Object::new(
+        ObjectData::Struct(data),
+        value.owner,
+        previous_transaction,
+        0,
+    ))
+}
+
+/// Ids of the objects in `written` that did not exist before.
+pub fn created_ids(changes: &Changes) -> BTreeSet<Address> {
+    changes
+        .written
+        .iter()
+        .map(Object::object_id)
+        .filter(|id| !changes.inputs.contains_key(id))
+        .collect()
+}

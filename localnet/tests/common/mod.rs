@@ -1,0 +1,140 @@
+//! An in-process emulator on a loopback port, and helpers to build transactions.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+
+use seal_localnet::clock::ClockMode;
+use seal_localnet::ledger::{Ledger, LedgerConfig, SharedLedger, genesis_package_id};
+use sui_crypto::SuiSigner;
+use sui_crypto::ed25519::Ed25519PrivateKey;
+use sui_rpc::proto::sui::rpc::v2 as proto;
+use sui_sdk_types::{
+    Address, Argument, Command, GasPayment, Identifier, Input, MoveCall, ObjectReference,
+    ProgrammableTransaction, Transaction, TransactionExpiration, TransactionKind, UserSignature,
+};
+
+/// The clock's first reading in tests.
+pub const START_MS: u64 = 1_700_000_000_000;
+
+/// A running emulator.
+pub struct Localnet {
+    pub address: SocketAddr,
+    pub ledger: SharedLedger,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl Localnet {
+    /// Starts one with a manual clock at [`START_MS`].
+    pub async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let ledger = SharedLedger::new(Ledger::new(LedgerConfig {
+            clock: ClockMode::Manual,
+            start_time_ms: Some(START_MS),
+            reference_gas_price: 1000,
+        }));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let served = ledger.clone();
+        tokio::spawn(async move {
+            seal_localnet::server::run(listener, served, async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap()
+        });
+        Self {
+            address,
+            ledger,
+            _stop: stop,
+        }
+    }
+
+    pub fn client(&self) -> sui_rpc::Client {
+        sui_rpc::Client::new(format!("http://{}", self.address)).unwrap()
+    }
+}
+
+/// The genesis `seal` and `patterns` packages.
+pub fn seal_package() -> Address {
+    genesis_package_id("seal")
+}
+pub fn patterns_package() -> Address {
+    genesis_package_id("patterns")
+}
+
+/// A deterministic test user.
+pub struct User {
+    pub key: Ed25519PrivateKey,
+    pub address: Address,
+}
+
+impl User {
+    pub fn new(seed: u8) -> Self {
+        let key = Ed25519PrivateKey::new([seed; 32]);
+        let address = key.public_key().derive_address();
+        Self { key, address }
+    }
+
+    pub fn sign(&self, transaction: &Transaction) -> UserSignature {
+        self.key.sign_transaction(transaction).unwrap()
+    }
+}
+
+/// A Move call command.
+pub fn call(package: Address, module: &str, function: &str, arguments: Vec<Argument>) -> Command {
+    Command::MoveCall(MoveCall {
+        package,
+        module: Identifier::new(module).unwrap(),
+        function: Identifier::new(function).unwrap(),
+        type_arguments: vec![],
+        arguments,
+    })
+}
+
+/// A pure input of any BCS value.
+pub fn pure<T: serde::Serialize>(value: &T) -> Input {
+    Input::Pure(bcs::to_bytes(value).unwrap())
+}
+
+/// A transaction with the given gas coins (references) and budget.
+pub fn transaction(
+    sender: Address,
+    inputs: Vec<Input>,
+    commands: Vec<Command>,
+    gas: Vec<ObjectReference>,
+    budget: u64,
+) -> Transaction {
+    Transaction {
+        kind: TransactionKind::ProgrammableTransaction(ProgrammableTransaction {
+            inputs,
+            commands,
+        }),
+        sender,
+        gas_payment: GasPayment {
+            objects: gas,
+            owner: sender,
+            price: 1000,
+            budget,
+        },
+        expiration: TransactionExpiration::None,
+    }
+}
+
+/// The current reference of an object.
+pub fn reference(ledger: &SharedLedger, id: Address) -> ObjectReference {
+    let ledger = ledger.lock();
+    let object = ledger.object(&id).unwrap();
+    ObjectReference::new(id, object.version(), object.digest())
+}
+
+/// The effects status of a simulation or execution response.
+pub fn status(transaction: &proto::ExecutedTransaction) -> proto::ExecutionStatus {
+    transaction
+        .effects
+        .as_ref()
+        .unwrap()
+        .status
+        .clone()
+        .unwrap()
+}

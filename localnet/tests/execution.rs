@@ -1,0 +1,499 @@
+//! Simulation and execution over gRPC with the `sui-rpc` client: the `account_based` and `tle`
+//! policies, the staleness check the key server prepends, key-server registration and coin
+//! transfers, and the refusals a fullnode gives.
+
+mod common;
+
+use common::*;
+use seal_localnet::clock::CLOCK_ID;
+use seal_protocol::onchain::{
+    DynamicField, KeyServer, KeyServerV1, KeyServerV2, ServerType, key_server_field_id,
+};
+use sui_rpc::proto::sui::rpc::v2 as proto;
+use sui_sdk_types::{Address, Argument, Command, Input, SharedInput, SplitCoins, TransferObjects};
+
+/// Simulates as the key server does: no gas, object inputs by id only (versions stripped).
+async fn simulate(
+    net: &Localnet,
+    sender: Address,
+    inputs: Vec<Input>,
+    commands: Vec<Command>,
+) -> proto::ExecutionStatus {
+    let transaction = transaction(sender, inputs, commands, vec![], 500_000_000);
+    let mut message: proto::Transaction = transaction.into();
+    if let Some(proto::transaction_kind::Data::ProgrammableTransaction(ptb)) =
+        message.kind.as_mut().and_then(|k| k.data.as_mut())
+    {
+        for input in &mut ptb.inputs {
+            input.version = None;
+            input.digest = None;
+        }
+    }
+    message.bcs = None;
+    let mut request = proto::SimulateTransactionRequest::default();
+    request.transaction = Some(message);
+    let response = net
+        .client()
+        .execution_client()
+        .simulate_transaction(request)
+        .await
+        .unwrap()
+        .into_inner();
+    status(&response.transaction.unwrap())
+}
+
+fn clock_input() -> Input {
+    Input::Shared(SharedInput::new(CLOCK_ID, 1, false))
+}
+
+fn abort_of(status: &proto::ExecutionStatus) -> (u64, String, String) {
+    let error = status.error.as_ref().expect("a failure");
+    let Some(proto::execution_error::ErrorDetails::Abort(abort)) = &error.error_details else {
+        panic!("not an abort: {error:?}");
+    };
+    let location = abort.location.as_ref().unwrap();
+    (
+        abort.abort_code.unwrap(),
+        location.package.clone().unwrap(),
+        location.module.clone().unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn account_based_approves_only_the_own_address() {
+    let net = Localnet::start().await;
+    let user = User::new(1);
+    let approve = || {
+        vec![call(
+            patterns_package(),
+            "account_based",
+            "seal_approve",
+            vec![Argument::Input(0)],
+        )]
+    };
+    let allowed = simulate(
+        &net,
+        user.address,
+        vec![pure(&user.address.as_bytes().to_vec())],
+        approve(),
+    )
+    .await;
+    assert_eq!(allowed.success, Some(true), "{allowed:?}");
+    let other = User::new(2).address;
+    let denied = simulate(
+        &net,
+        user.address,
+        vec![pure(&other.as_bytes().to_vec())],
+        approve(),
+    )
+    .await;
+    assert_eq!(denied.success, Some(false));
+    assert_eq!(
+        abort_of(&denied),
+        (1, patterns_package().to_string(), "account_based".into())
+    );
+}
+
+#[tokio::test]
+async fn tle_approves_once_the_clock_has_passed() {
+    let net = Localnet::start().await;
+    let user = User::new(1);
+    let approve = || {
+        vec![call(
+            patterns_package(),
+            "tle",
+            "seal_approve",
+            vec![Argument::Input(0), Argument::Input(1)],
+        )]
+    };
+    let passed = simulate(
+        &net,
+        user.address,
+        vec![pure(&START_MS.to_le_bytes().to_vec()), clock_input()],
+        approve(),
+    )
+    .await;
+    assert_eq!(passed.success, Some(true), "{passed:?}");
+    let future = (START_MS + 60_000).to_le_bytes().to_vec();
+    let denied = simulate(
+        &net,
+        user.address,
+        vec![pure(&future), clock_input()],
+        approve(),
+    )
+    .await;
+    assert_eq!(abort_of(&denied).0, 77);
+    net.ledger.lock().advance_clock(60_000);
+    let later = simulate(
+        &net,
+        user.address,
+        vec![pure(&future), clock_input()],
+        approve(),
+    )
+    .await;
+    assert_eq!(later.success, Some(true));
+    // Seven bytes: the abort comes from `0x1::bcs::peel_u64`.
+    let short = simulate(
+        &net,
+        user.address,
+        vec![pure(&vec![0u8; 7]), clock_input()],
+        approve(),
+    )
+    .await;
+    assert_eq!(
+        abort_of(&short),
+        (0, Address::from_static("0x1").to_string(), "bcs".into())
+    );
+}
+
+#[tokio::test]
+async fn the_staleness_check_fails_a_lagging_clock() {
+    let net = Localnet::start().await;
+    let user = User::new(1);
+    let with_check = |now: u64| {
+        let inputs = vec![
+            pure(&user.address.as_bytes().to_vec()),
+            pure(&now),
+            pure(&120_000u64),
+            clock_input(),
+        ];
+        let commands = vec![
+            call(
+                seal_package(),
+                "time",
+                "check_staleness",
+                vec![Argument::Input(1), Argument::Input(2), Argument::Input(3)],
+            ),
+            call(
+                patterns_package(),
+                "account_based",
+                "seal_approve",
+                vec![Argument::Input(0)],
+            ),
+        ];
+        (inputs, commands)
+    };
+    let (inputs, commands) = with_check(START_MS + 1_000);
+    assert_eq!(
+        simulate(&net, user.address, inputs, commands).await.success,
+        Some(true)
+    );
+    let (inputs, commands) = with_check(START_MS - 5_000);
+    assert_eq!(
+        simulate(&net, user.address, inputs, commands).await.success,
+        Some(true),
+        "a clock ahead of now passes"
+    );
+    let (inputs, commands) = with_check(START_MS + 120_001);
+    let stale = simulate(&net, user.address, inputs, commands).await;
+    assert_eq!(
+        abort_of(&stale),
+        (93492, seal_package().to_string(), "time".into())
+    );
+    assert_eq!(stale.error.unwrap().command, Some(0));
+}
+
+#[tokio::test]
+async fn a_missing_function_is_function_not_found() {
+    let net = Localnet::start().await;
+    let user = User::new(1);
+    for (module, function) in [
+        ("account_based", "seal_approve_nope"),
+        ("no_module", "seal_approve"),
+    ] {
+        let status = simulate(
+            &net,
+            user.address,
+            vec![pure(&vec![1u8])],
+            vec![call(
+                patterns_package(),
+                module,
+                function,
+                vec![Argument::Input(0)],
+            )],
+        )
+        .await;
+        let kind = status.error.unwrap().kind;
+        assert_eq!(
+            kind,
+            Some(proto::execution_error::ExecutionErrorKind::FunctionNotFound as i32),
+            "{module}::{function}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn unknown_objects_are_not_found_and_malformed_transactions_invalid() {
+    let net = Localnet::start().await;
+    let user = User::new(1);
+    let mut request = proto::SimulateTransactionRequest::default();
+    let mut message: proto::Transaction = transaction(
+        user.address,
+        vec![Input::Shared(SharedInput::new(
+            Address::from_static("0xabc"),
+            1,
+            false,
+        ))],
+        vec![],
+        vec![],
+        1,
+    )
+    .into();
+    message.bcs = None;
+    request.transaction = Some(message);
+    let missing = net
+        .client()
+        .execution_client()
+        .simulate_transaction(request)
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code(), tonic::Code::NotFound);
+
+    let mut request = proto::SimulateTransactionRequest::default();
+    let mut garbage = proto::Transaction::default();
+    garbage.bcs = Some(proto::Bcs::default());
+    request.transaction = Some(garbage);
+    let invalid = net
+        .client()
+        .execution_client()
+        .simulate_transaction(request)
+        .await
+        .unwrap_err();
+    assert_eq!(invalid.code(), tonic::Code::InvalidArgument);
+}
+
+async fn execute(
+    net: &Localnet,
+    transaction: &sui_sdk_types::Transaction,
+    signatures: Vec<sui_sdk_types::UserSignature>,
+) -> Result<proto::ExecutedTransaction, tonic::Status> {
+    let mut request = proto::ExecuteTransactionRequest::default();
+    request.transaction = Some(transaction.clone().into());
+    request.signatures = signatures.into_iter().map(Into::into).collect();
+    request.read_mask = Some(
+        <sui_rpc::field::FieldMask as sui_rpc::field::FieldMaskUtil>::from_str(
+            "transaction.effects,transaction.objects",
+        ),
+    );
+    Ok(net
+        .client()
+        .execution_client()
+        .execute_transaction(request)
+        .await?
+        .into_inner()
+        .transaction
+        .unwrap())
+}
+
+const PK: &str = "a58bfa576a8efe2e2730bc664b3dbe70257d8e35106e4af7353d007dba092d722314a0aeb6bca5eed735466bbf471aef01e4da8d2efac13112c51d1411f6992b8604656ea2cf6a33ec10ce8468de20e1d7ecbfed8688a281d462f72a41602161";
+
+fn registration(
+    user: &User,
+    gas: sui_sdk_types::ObjectReference,
+    function: &str,
+    key_type: u8,
+) -> sui_sdk_types::Transaction {
+    let inputs = vec![
+        pure(&"server".to_owned()),
+        pure(&"http://127.0.0.1:1".to_owned()),
+        pure(&key_type),
+        pure(&hex::decode(PK).unwrap()),
+    ];
+    let args = (0..4).map(Argument::Input).collect();
+    transaction(
+        user.address,
+        inputs,
+        vec![call(seal_package(), "key_server", function, args)],
+        vec![gas],
+        10_000_000,
+    )
+}
+
+fn key_server_of(
+    ledger: &seal_localnet::ledger::SharedLedger,
+    owner: Address,
+) -> Option<(Address, KeyServer)> {
+    let ledger = ledger.lock();
+    ledger.objects().find_map(|object| match object.data() {
+        sui_sdk_types::ObjectData::Struct(s)
+            if s.object_type().name().as_str() == "KeyServer"
+                && object.owner() == &sui_sdk_types::Owner::Address(owner) =>
+        {
+            Some((object.object_id(), bcs::from_bytes(s.contents()).unwrap()))
+        }
+        _ => None,
+    })
+}
+
+fn field_contents(ledger: &seal_localnet::ledger::SharedLedger, id: Address) -> Vec<u8> {
+    match ledger.lock().object(&id).unwrap().data() {
+        sui_sdk_types::ObjectData::Struct(s) => s.contents().to_vec(),
+        _ => panic!("not a struct"),
+    }
+}
+
+#[tokio::test]
+async fn key_servers_are_registered_with_their_records() {
+    let net = Localnet::start().await;
+    let user = User::new(3);
+    let coin = net.ledger.lock().fund(user.address, 1_000_000_000);
+    let tx = registration(
+        &user,
+        reference(&net.ledger, coin),
+        "create_and_transfer_v1",
+        0,
+    );
+    let executed = execute(&net, &tx, vec![user.sign(&tx)]).await.unwrap();
+    assert_eq!(status(&executed).success, Some(true), "{executed:?}");
+
+    let (id, server) =
+        key_server_of(&net.ledger, user.address).expect("a KeyServer owned by the user");
+    assert_eq!((server.first_version, server.last_version), (1, 1));
+    // The record lives at the derived dynamic-field id; the value starts after id and name.
+    let record = field_contents(&net.ledger, key_server_field_id(&id, 1));
+    let field: DynamicField<u64, KeyServerV1> = bcs::from_bytes(&record).unwrap();
+    assert_eq!(field.value.url, "http://127.0.0.1:1");
+    assert_eq!(hex::encode(&field.value.pk), PK);
+    let value: KeyServerV1 = bcs::from_bytes(&record[32 + 8..]).unwrap();
+    assert_eq!(value, field.value);
+
+    // Upgrade to V2, then update the URL in both records.
+    let gas = reference(&net.ledger, coin);
+    let server_ref = reference(&net.ledger, id);
+    let upgrade = transaction(
+        user.address,
+        vec![
+            Input::ImmutableOrOwned(server_ref),
+            pure(&"https://new.example".to_owned()),
+        ],
+        vec![
+            call(
+                seal_package(),
+                "key_server",
+                "upgrade_v1_to_independent_v2",
+                vec![Argument::Input(0)],
+            ),
+            call(
+                seal_package(),
+                "key_server",
+                "update",
+                vec![Argument::Input(0), Argument::Input(1)],
+            ),
+        ],
+        vec![gas],
+        10_000_000,
+    );
+    let executed = execute(&net, &upgrade, vec![user.sign(&upgrade)])
+        .await
+        .unwrap();
+    assert_eq!(status(&executed).success, Some(true), "{executed:?}");
+    let v2: DynamicField<u64, KeyServerV2> =
+        bcs::from_bytes(&field_contents(&net.ledger, key_server_field_id(&id, 2))).unwrap();
+    assert_eq!(
+        v2.value.server_type,
+        ServerType::Independent {
+            url: "https://new.example".into()
+        }
+    );
+    let v1: DynamicField<u64, KeyServerV1> =
+        bcs::from_bytes(&field_contents(&net.ledger, key_server_field_id(&id, 1))).unwrap();
+    assert_eq!(v1.value.url, "https://new.example");
+    assert_eq!(
+        key_server_of(&net.ledger, user.address)
+            .unwrap()
+            .1
+            .last_version,
+        2
+    );
+}
+
+#[tokio::test]
+async fn bad_key_types_abort_and_the_gas_is_still_charged() {
+    let net = Localnet::start().await;
+    let user = User::new(4);
+    let coin = net.ledger.lock().fund(user.address, 1_000_000_000);
+    let tx = registration(
+        &user,
+        reference(&net.ledger, coin),
+        "create_and_transfer_v2_independent_server",
+        1,
+    );
+    let executed = execute(&net, &tx, vec![user.sign(&tx)]).await.unwrap();
+    assert_eq!(abort_of(&status(&executed)).0, 1);
+    assert!(key_server_of(&net.ledger, user.address).is_none());
+    let charged = 1000 * (1000 + 100);
+    let coin_now: seal_localnet::exec::commands::CoinContents =
+        bcs::from_bytes(&field_contents(&net.ledger, coin)).unwrap();
+    assert_eq!(coin_now.value, 1_000_000_000 - charged);
+}
+
+#[tokio::test]
+async fn coins_move_and_signatures_and_owners_are_checked() {
+    let net = Localnet::start().await;
+    let (alice, bob) = (User::new(5), User::new(6));
+    let coin = net.ledger.lock().fund(alice.address, 5_000_000_000);
+    let pay = |gas| {
+        transaction(
+            alice.address,
+            vec![pure(&1_000u64), pure(&bob.address)],
+            vec![
+                Command::SplitCoins(SplitCoins {
+                    coin: Argument::Gas,
+                    amounts: vec![Argument::Input(0)],
+                }),
+                Command::TransferObjects(TransferObjects {
+                    objects: vec![Argument::Result(0)],
+                    address: Argument::Input(1),
+                }),
+            ],
+            vec![gas],
+            10_000_000,
+        )
+    };
+    // Signed by the wrong key: refused before execution.
+    let tx = pay(reference(&net.ledger, coin));
+    let refused = execute(&net, &tx, vec![bob.sign(&tx)]).await.unwrap_err();
+    assert_eq!(refused.code(), tonic::Code::InvalidArgument);
+    // Properly signed: bob receives a coin of 1000.
+    let executed = execute(&net, &tx, vec![alice.sign(&tx)]).await.unwrap();
+    assert_eq!(status(&executed).success, Some(true), "{executed:?}");
+    let received = net
+        .ledger
+        .lock()
+        .objects()
+        .filter(|o| o.owner() == &sui_sdk_types::Owner::Address(bob.address))
+        .count();
+    assert_eq!(received, 1);
+    // Replaying the same transaction: the gas coin's version moved on.
+    assert_eq!(
+        execute(&net, &tx, vec![alice.sign(&tx)])
+            .await
+            .unwrap_err()
+            .code(),
+        tonic::Code::InvalidArgument
+    );
+    // Bob cannot spend alice's coin as his own input.
+    let bob_gas = net.ledger.lock().fund(bob.address, 1_000_000_000);
+    let steal = transaction(
+        bob.address,
+        vec![
+            Input::ImmutableOrOwned(reference(&net.ledger, coin)),
+            pure(&bob.address),
+        ],
+        vec![Command::TransferObjects(TransferObjects {
+            objects: vec![Argument::Input(0)],
+            address: Argument::Input(1),
+        })],
+        vec![reference(&net.ledger, bob_gas)],
+        10_000_000,
+    );
+    let refused = execute(&net, &steal, vec![bob.sign(&steal)])
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), tonic::Code::InvalidArgument);
+    assert!(
+        refused.message().contains("not owned by the sender"),
+        "{}",
+        refused.message()
+    );
+}
