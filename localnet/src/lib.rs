@@ -14,12 +14,14 @@
 //! | [`exec`] | programmable transactions: checks, gas, commands, effects |
 //! | [`natives`] | Rust implementations of the Move packages, with their layouts and abort codes |
 //! | [`rpc`] | the gRPC services, rendering objects through read masks |
-//! | [`server`] | gRPC and gRPC-web on one port, until shutdown |
+//! | [`server`] | gRPC, gRPC-web and the admin routes on one port, until shutdown |
+//! | [`admin`] | funding, clock, epochs, publishing and upgrading packages |
 //!
 //! Production never uses this crate: the frontend simply points at a real fullnode.
 
 #![forbid(unsafe_code)]
 
+pub mod admin;
 pub mod clock;
 pub mod exec;
 pub mod genesis;

@@ -27,7 +27,32 @@ enum Command {
         /// Reference gas price of the first epoch.
         #[arg(long, default_value_t = 1000)]
         reference_gas_price: u64,
+        /// Write `localnet.json` (URL, chain id, package ids) here once listening. The chain
+        /// itself lives in memory and starts from genesis each time.
+        #[arg(long)]
+        state_dir: Option<std::path::PathBuf>,
     },
+}
+
+/// Writes `localnet.json` atomically (write then rename), so readers never see half a file.
+fn write_state(
+    dir: &std::path::Path,
+    address: std::net::SocketAddr,
+    ledger: &SharedLedger,
+) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let info = {
+        let ledger = ledger.lock();
+        serde_json::json!({
+            "grpc_url": format!("http://{address}"),
+            "chain_id": ledger.chain_id().to_string(),
+            "seal_package_id": seal_localnet::ledger::genesis_package_id("seal"),
+            "patterns_package_id": seal_localnet::ledger::genesis_package_id("patterns"),
+        })
+    };
+    let partial = dir.join("localnet.json.partial");
+    std::fs::write(&partial, serde_json::to_vec_pretty(&info)?)?;
+    std::fs::rename(partial, dir.join("localnet.json"))
 }
 
 #[tokio::main]
@@ -43,6 +68,7 @@ async fn main() -> std::process::ExitCode {
         listen,
         manual_clock,
         reference_gas_price,
+        state_dir,
     } = Cli::parse().command;
     let config = LedgerConfig {
         clock: if manual_clock {
@@ -60,8 +86,21 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    let address = match listener.local_addr() {
+        Ok(address) => address,
+        Err(err) => {
+            eprintln!("seal-localnet: {err}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     let ledger = SharedLedger::new(Ledger::new(config));
-    tracing::info!(address = %listen, "seal-localnet serving sui.rpc.v2 (gRPC and gRPC-web)");
+    if let Some(dir) = state_dir {
+        if let Err(err) = write_state(&dir, address, &ledger) {
+            eprintln!("seal-localnet: cannot write {}: {err}", dir.display());
+            return std::process::ExitCode::FAILURE;
+        }
+    }
+    tracing::info!(%address, "seal-localnet serving sui.rpc.v2 (gRPC and gRPC-web)");
     let shutdown = async {
         let mut term =
             match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {

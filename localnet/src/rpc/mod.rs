@@ -6,9 +6,15 @@
 
 mod execution_service;
 mod ledger_service;
+mod package_service;
+mod signature_service;
+mod state_service;
 
 pub use execution_service::ExecutionApi;
 pub use ledger_service::LedgerApi;
+pub use package_service::PackageApi;
+pub use signature_service::SignatureApi;
+pub use state_service::StateApi;
 
 use sui_rpc::field::{FieldMask, FieldMaskTree, FieldMaskUtil};
 use sui_rpc::proto::sui::rpc::v2 as proto;

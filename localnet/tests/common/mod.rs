@@ -138,3 +138,90 @@ pub fn status(transaction: &proto::ExecutedTransaction) -> proto::ExecutionStatu
         .clone()
         .unwrap()
 }
+
+/// A `seal-localnet start` process on an ephemeral loopback port, killed when dropped.
+pub struct LocalnetProcess {
+    pub child: std::process::Child,
+    pub url: String,
+    pub address: SocketAddr,
+    pub dir: tempfile::TempDir,
+}
+
+impl LocalnetProcess {
+    pub fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_seal-localnet"))
+            .args([
+                "start",
+                "--listen",
+                "127.0.0.1:0",
+                "--manual-clock",
+                "--state-dir",
+            ])
+            .arg(dir.path())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let state = dir.path().join("localnet.json");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !state.exists() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "seal-localnet did not start"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let info: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+        let url = info["grpc_url"].as_str().unwrap().to_owned();
+        let address = url.trim_start_matches("http://").parse().unwrap();
+        Self {
+            child,
+            url,
+            address,
+            dir,
+        }
+    }
+
+    pub fn client(&self) -> sui_rpc::Client {
+        sui_rpc::Client::new(&self.url).unwrap()
+    }
+}
+
+impl Drop for LocalnetProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A minimal HTTP/1.1 exchange on loopback: returns the status code and the body.
+pub async fn http(
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    body: Option<&serde_json::Value>,
+) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.unwrap();
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    (status, body)
+}
