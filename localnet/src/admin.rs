@@ -135,9 +135,8 @@ async fn publish(
     State(ledger): State<SharedLedger>,
     Json(request): Json<PublishRequest>,
 ) -> Response {
-    let native = match native(&request.package) {
-        Ok(native) => native,
-        Err(response) => return response,
+    let Some(native) = native(&request.package) else {
+        return bad_request(format!("unknown native package {}", request.package));
     };
     let id = ledger.lock().publish_native_fresh(native);
     Json(json!({ "package_id": id })).into_response()
@@ -153,9 +152,8 @@ async fn upgrade(
     State(ledger): State<SharedLedger>,
     Json(request): Json<UpgradeRequest>,
 ) -> Response {
-    let native = match native(&request.package) {
-        Ok(native) => native,
-        Err(response) => return response,
+    let Some(native) = native(&request.package) else {
+        return bad_request(format!("unknown native package {}", request.package));
     };
     match ledger.lock().upgrade_native(request.package_id, native) {
         Some(id) => Json(json!({ "package_id": id })).into_response(),
