@@ -65,11 +65,8 @@ fn bad_request(message: impl Into<String>) -> Response {
         .into_response()
 }
 
-fn native(name: &str) -> Result<&'static NativePackage, Response> {
-    packages()
-        .into_iter()
-        .find(|p| p.name == name)
-        .ok_or_else(|| bad_request(format!("unknown native package {name}")))
+fn native(name: &str) -> Option<&'static NativePackage> {
+    packages().into_iter().find(|p| p.name == name)
 }
 
 async fn info(State(ledger): State<SharedLedger>) -> Json<Info> {
