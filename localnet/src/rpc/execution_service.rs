@@ -173,9 +173,10 @@ impl TransactionExecutionService for ExecutionApi {
         request: Request<proto::ExecuteTransactionRequest>,
     ) -> Result<Response<proto::ExecuteTransactionResponse>, Status> {
         let request = request.into_inner();
-        let mask = read_mask::<proto::ExecuteTransactionResponse>(
+        // Unlike simulation's, this mask is relative to the executed transaction.
+        let mask = read_mask::<proto::ExecutedTransaction>(
             request.read_mask.clone(),
-            "transaction.digest,transaction.effects",
+            "effects.status,checkpoint",
         )?;
         let proto_transaction = request
             .transaction
@@ -208,9 +209,7 @@ impl TransactionExecutionService for ExecutionApi {
             ledger.timestamp_ms(),
         );
         let mut response = proto::ExecuteTransactionResponse::default();
-        if let Some(subtree) = mask.subtree("transaction") {
-            response.transaction = Some(proto::ExecutedTransaction::merge_from(&full, &subtree));
-        }
+        response.transaction = Some(proto::ExecutedTransaction::merge_from(&full, &mask));
         Ok(Response::new(response))
     }
 }
