@@ -271,9 +271,7 @@ async fn execute(
     request.transaction = Some(transaction.clone().into());
     request.signatures = signatures.into_iter().map(Into::into).collect();
     request.read_mask = Some(
-        <sui_rpc::field::FieldMask as sui_rpc::field::FieldMaskUtil>::from_str(
-            "transaction.effects,transaction.objects",
-        ),
+        <sui_rpc::field::FieldMask as sui_rpc::field::FieldMaskUtil>::from_str("effects,objects"),
     );
     Ok(net
         .client()
