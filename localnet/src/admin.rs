@@ -9,8 +9,8 @@
 //! | `POST /admin/fund` | `{"address": "0x…", "amount": 1000}` | `{"coin_id": "0x…"}` |
 //! | `POST /admin/clock` | `{"set_ms": 1700000000000}` or `{"advance_ms": 60000}` | `{"timestamp_ms": …}` |
 //! | `POST /admin/epoch` | `{"reference_gas_price": 1000}` | `{"epoch": …}` |
-//! | `POST /admin/publish` | `{"package": "patterns"}` | `{"package_id": "0x…"}` |
-//! | `POST /admin/upgrade` | `{"package_id": "0x…", "package": "patterns"}` | `{"package_id": "0x…"}` |
+//! | `POST /admin/publish` | `{"package": "patterns", "owner": "0x…"}` | `{"package_id": "0x…", "upgrade_cap_id": "0x…"}` |
+//! | `POST /admin/upgrade` | `{"upgrade_cap_id": "0x…", "package": "patterns"}` | `{"package_id": "0x…"}` |
 //!
 //! Errors are `400` with `{"error": "…"}`. The emulator listens on loopback only.
 
@@ -126,6 +126,9 @@ async fn epoch(
 #[derive(Deserialize)]
 struct PublishRequest {
     package: String,
+    /// Who receives the UpgradeCap (default: the zero address, i.e. nobody can upgrade).
+    #[serde(default)]
+    owner: Option<Address>,
 }
 
 async fn publish(
@@ -135,13 +138,15 @@ async fn publish(
     let Some(native) = native(&request.package) else {
         return bad_request(format!("unknown native package {}", request.package));
     };
-    let id = ledger.lock().publish_native_fresh(native);
-    Json(json!({ "package_id": id })).into_response()
+    let published = ledger
+        .lock()
+        .publish(native, request.owner.unwrap_or(Address::ZERO));
+    Json(json!(published)).into_response()
 }
 
 #[derive(Deserialize)]
 struct UpgradeRequest {
-    package_id: Address,
+    upgrade_cap_id: Address,
     package: String,
 }
 
@@ -152,11 +157,8 @@ async fn upgrade(
     let Some(native) = native(&request.package) else {
         return bad_request(format!("unknown native package {}", request.package));
     };
-    match ledger.lock().upgrade_native(request.package_id, native) {
-        Some(id) => Json(json!({ "package_id": id })).into_response(),
-        None => bad_request(format!(
-            "{} is not a package of this chain",
-            request.package_id
-        )),
+    match ledger.lock().upgrade(request.upgrade_cap_id, native) {
+        Ok(id) => Json(json!({ "package_id": id })).into_response(),
+        Err(problem) => bad_request(problem),
     }
 }

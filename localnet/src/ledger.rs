@@ -123,39 +123,17 @@ impl Ledger {
 
     /// Publishes a native package at `id` (version 1, its own original id).
     pub fn publish_native(&mut self, native: &'static NativePackage, id: Address) {
-        let object =
-            crate::genesis::package_object(id, 1, &native.module_names(), &native.structs(), id);
-        self.objects.insert(id, object);
-        self.packages.insert(id, (native, id));
+        self.register_package(native, id, 1, id);
     }
 
-    /// Publishes another copy of a native package at a fresh id (as a user publishing the Move
-    /// sources would get); returns the id.
-    pub fn publish_native_fresh(&mut self, native: &'static NativePackage) -> Address {
-        self.publish_count += 1;
-        let seed = [native.name.as_bytes(), &self.publish_count.to_le_bytes()].concat();
-        let id = Address::new(digest_of("seal-localnet publish", &seed).into_inner());
-        self.publish_native(native, id);
-        self.set_clock(self.timestamp_ms);
-        id
-    }
-
-    /// Upgrades the package at `previous` to `native` at a new id derived from the previous id
-    /// and version; returns the new id. Types keep their original id, as on Sui.
-    pub fn upgrade_native(
+    /// Records a package object backed by `native`, with its original id.
+    pub(crate) fn register_package(
         &mut self,
-        previous: Address,
         native: &'static NativePackage,
-    ) -> Option<Address> {
-        let (_, origin) = *self.packages.get(&previous)?;
-        let version = self.objects.get(&previous)?.version() + 1;
-        let id = Address::new(
-            digest_of(
-                "seal-localnet upgrade",
-                &[previous.as_bytes(), &version.to_le_bytes()].concat(),
-            )
-            .into_inner(),
-        );
+        id: Address,
+        version: u64,
+        origin: Address,
+    ) {
         let object = crate::genesis::package_object(
             id,
             version,
@@ -165,7 +143,12 @@ impl Ledger {
         );
         self.objects.insert(id, object);
         self.packages.insert(id, (native, origin));
-        Some(id)
+    }
+
+    /// A fresh number for ids the admin surface creates (packages, caps).
+    pub(crate) fn next_admin_count(&mut self) -> u64 {
+        self.publish_count += 1;
+        self.publish_count
     }
 
     /// The native implementation of a package and its original id.

@@ -16,6 +16,7 @@
 //! | [`rpc`] | the gRPC services, rendering objects through read masks |
 //! | [`server`] | gRPC, gRPC-web and the admin routes on one port, until shutdown |
 //! | [`admin`] | funding, clock, epochs, publishing and upgrading packages |
+//! | [`publish`] | packages published with an `UpgradeCap`, upgraded through it |
 //!
 //! Production never uses this crate: the frontend simply points at a real fullnode.
 
@@ -27,5 +28,6 @@ pub mod exec;
 pub mod genesis;
 pub mod ledger;
 pub mod natives;
+pub mod publish;
 pub mod rpc;
 pub mod server;

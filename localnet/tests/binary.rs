@@ -164,12 +164,18 @@ async fn the_binary_serves_state_packages_signatures_and_admin() {
     );
 
     // Publish and upgrade a package; the original id is resolvable from any version.
-    let published = admin(&net, "/admin/publish", json!({ "package": "patterns" })).await;
+    let published = admin(
+        &net,
+        "/admin/publish",
+        json!({ "package": "patterns", "owner": user.address }),
+    )
+    .await;
     let v1_id: Address = published["package_id"].as_str().unwrap().parse().unwrap();
+    let cap = published["upgrade_cap_id"].as_str().unwrap().to_owned();
     let upgraded = admin(
         &net,
         "/admin/upgrade",
-        json!({ "package_id": v1_id, "package": "patterns" }),
+        json!({ "upgrade_cap_id": cap, "package": "patterns" }),
     )
     .await;
     let v2_id: Address = upgraded["package_id"].as_str().unwrap().parse().unwrap();
@@ -215,6 +221,26 @@ async fn the_binary_serves_state_packages_signatures_and_admin() {
             .code(),
         tonic::Code::InvalidArgument
     );
+    // The cap belongs to the publisher and now points at version 2.
+    let mut owned = proto::ListOwnedObjectsRequest::default();
+    owned.owner = Some(user.address.to_string());
+    owned.object_type = Some("0x2::package::UpgradeCap".into());
+    owned.read_mask = Some(FieldMask::from_str("object_id,contents"));
+    let caps = client
+        .state_client()
+        .list_owned_objects(owned)
+        .await
+        .unwrap()
+        .into_inner()
+        .objects;
+    assert_eq!(caps.len(), 1);
+    let cap_bytes = caps[0].contents.as_ref().unwrap().value.as_deref().unwrap();
+    let cap_contents: seal_localnet::publish::UpgradeCap = bcs::from_bytes(cap_bytes).unwrap();
+    assert_eq!((cap_contents.package, cap_contents.version), (v2_id, 2));
+    // Upgrading without a cap is refused.
+    let body = json!({ "upgrade_cap_id": v2_id, "package": "patterns" });
+    let (code, _) = http(net.address, "POST", "/admin/upgrade", Some(&body)).await;
+    assert_eq!(code, 400);
 
     // Personal-message signatures.
     let message = b"Accessing keys of package 0x1 for 10 mins".to_vec();

@@ -495,3 +495,42 @@ async fn coins_move_and_signatures_and_owners_are_checked() {
         refused.message()
     );
 }
+
+#[tokio::test]
+async fn an_upgraded_package_runs_under_its_new_id() {
+    let net = Localnet::start().await;
+    let user = User::new(7);
+    let (v1, v2) = {
+        let mut ledger = net.ledger.lock();
+        let published = ledger.publish(&seal_localnet::natives::patterns::PATTERNS, user.address);
+        let v2 = ledger
+            .upgrade(
+                published.upgrade_cap_id,
+                &seal_localnet::natives::patterns::PATTERNS,
+            )
+            .unwrap();
+        (published.package_id, v2)
+    };
+    assert_ne!(v1, v2);
+    let approve = |package| {
+        vec![call(
+            package,
+            "account_based",
+            "seal_approve",
+            vec![Argument::Input(0)],
+        )]
+    };
+    let allowed = simulate(
+        &net,
+        user.address,
+        vec![pure(&user.address.as_bytes().to_vec())],
+        approve(v2),
+    )
+    .await;
+    assert_eq!(allowed.success, Some(true));
+    let denied = simulate(&net, user.address, vec![pure(&vec![0u8; 32])], approve(v2)).await;
+    assert_eq!(
+        abort_of(&denied),
+        (1, v2.to_string(), "account_based".into())
+    );
+}

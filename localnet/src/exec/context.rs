@@ -41,7 +41,14 @@ pub struct TxContext<'l> {
     digest: Digest,
     ids_created: u64,
     entries: BTreeMap<Address, Entry>,
+    /// UIDs embedded in objects the transaction holds (e.g. a `Table`'s), whose dynamic fields
+    /// it may therefore reach; the flag says whether it may write them.
+    granted: BTreeMap<Address, bool>,
 }
+
+/// Owner placeholder for "shared by this transaction": the initial shared version is the
+/// transaction's Lamport version, known only at the end.
+const SHARE_HERE: Owner = Owner::Shared(0);
 
 /// What a transaction changed, ready for the effects and the ledger.
 #[derive(Debug, Default)]
@@ -67,6 +74,7 @@ impl<'l> TxContext<'l> {
             digest,
             ids_created: 0,
             entries: BTreeMap::new(),
+            granted: BTreeMap::new(),
         }
     }
 
@@ -146,6 +154,31 @@ impl<'l> TxContext<'l> {
     /// Whether an object exists now (for dynamic-field `exists_`).
     pub fn exists(&mut self, id: Address) -> bool {
         self.object(id).is_ok()
+    }
+
+    /// Whether the transaction may write an object it holds.
+    pub fn is_writable(&self, id: Address) -> bool {
+        self.entries.get(&id).is_some_and(|entry| entry.writable)
+    }
+
+    /// Lets the transaction reach the dynamic fields of a UID embedded in an object it holds.
+    pub fn grant(&mut self, uid: Address, writable: bool) {
+        self.granted.insert(uid, writable);
+    }
+
+    /// Shares an object created by this transaction (`transfer::share_object`).
+    pub fn share(&mut self, id: Address) -> ExecResult<()> {
+        match self.entries.get_mut(&id) {
+            Some(Entry {
+                original: None,
+                current: Some(value),
+                ..
+            }) => {
+                value.owner = SHARE_HERE;
+                Ok(())
+            }
+            _ => Err(ExecError::ImmutableWrite(id)),
+        }
     }
 
     /// Replaces the contents of an object the transaction may write.
@@ -230,7 +263,10 @@ impl<'l> TxContext<'l> {
             match (entry.original, entry.current) {
                 (Some(original), _) if !entry.writable => changes.read_only.push(original),
                 (Some(original), None) => changes.deleted.push((id, original)),
-                (original, Some(value)) => {
+                (original, Some(mut value)) => {
+                    if original.is_none() && value.owner == SHARE_HERE {
+                        value.owner = Owner::Shared(lamport_version);
+                    }
                     if let Some(object) = build_object(value, lamport_version, self.digest) {
                         changes.written.push(object);
                     }

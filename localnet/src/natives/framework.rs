@@ -107,3 +107,194 @@ pub fn write_field<K: Serialize, V: Serialize>(
     let id = field_id(parent, key_type, &name)?;
     call.write(id, &Field { id, name, value })
 }
+
+/// `sui::table::Table<K, V>`: a UID and a size; entries are dynamic fields of the UID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Table {
+    /// The table's UID.
+    pub id: Address,
+    /// Number of entries.
+    pub size: u64,
+}
+
+impl Table {
+    /// `table::new`: an empty table with a fresh UID.
+    pub fn new(call: &mut Call<'_, '_>) -> Self {
+        Self {
+            id: call.ctx.fresh_id(),
+            size: 0,
+        }
+    }
+
+    /// Allows access to the entries of this table, embedded in `container`.
+    fn open(&self, call: &mut Call<'_, '_>, container: Address) {
+        let writable = call.ctx.is_writable(container);
+        call.ctx.grant(self.id, writable);
+    }
+
+    /// `table::add`: aborts like `dynamic_field::add` if the key is present.
+    pub fn add<K: Serialize, V: Serialize>(
+        &mut self,
+        call: &mut Call<'_, '_>,
+        container: Address,
+        key_type: TypeTag,
+        key: K,
+        value_type: TypeTag,
+        value: V,
+    ) -> ExecResult<()> {
+        self.open(call, container);
+        add_field(call, self.id, key_type, key, value_type, value)?;
+        self.size += 1;
+        Ok(())
+    }
+
+    /// `table::contains`.
+    pub fn contains<K: Serialize>(
+        &self,
+        call: &mut Call<'_, '_>,
+        container: Address,
+        key_type: &TypeTag,
+        key: &K,
+    ) -> ExecResult<bool> {
+        self.open(call, container);
+        let id = field_id(self.id, key_type, key)?;
+        Ok(call.ctx.exists(id))
+    }
+
+    /// `table::remove`: aborts with `EFieldDoesNotExist` (1) if the key is absent.
+    pub fn remove<K: Serialize>(
+        &mut self,
+        call: &mut Call<'_, '_>,
+        container: Address,
+        key_type: &TypeTag,
+        key: &K,
+    ) -> ExecResult<()> {
+        self.open(call, container);
+        let id = field_id(self.id, key_type, key)?;
+        if !call.ctx.exists(id) {
+            return Err(call.abort_in(Address::TWO, "dynamic_field", "remove_child_object", 1));
+        }
+        call.ctx.delete(id)?;
+        self.size -= 1;
+        Ok(())
+    }
+}
+
+/// `transfer::share_object` of an object this transaction created.
+pub fn share(call: &mut Call<'_, '_>, id: Address) -> ExecResult<()> {
+    call.ctx.share(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use sui_sdk_types::Digest;
+
+    use super::*;
+    use crate::exec::TxContext;
+    use crate::ledger::{Ledger, LedgerConfig};
+
+    fn with_call<T>(
+        ledger: &Ledger,
+        body: impl FnOnce(&mut Call<'_, '_>) -> T,
+    ) -> (T, crate::exec::Changes) {
+        let mut ctx = TxContext::new(ledger, Address::from_static("0xa11ce"), Digest::ZERO);
+        let result = {
+            let mut call = Call {
+                ctx: &mut ctx,
+                package: Address::TWO,
+                origin: Address::TWO,
+                module: "test",
+                function: "test",
+                type_args: vec![],
+                args: vec![],
+            };
+            body(&mut call)
+        };
+        (result, ctx.finish())
+    }
+
+    #[test]
+    fn tables_keep_entries_as_fields_of_their_uid_and_shared_objects_get_the_lamport_version() {
+        let ledger = Ledger::new(LedgerConfig {
+            start_time_ms: Some(0),
+            ..LedgerConfig::default()
+        });
+        let ((table, container), changes) = with_call(&ledger, |call| {
+            let container = call.ctx.fresh_id();
+            let mut table = Table::new(call);
+            let tag = struct_tag(Address::TWO, "test", "Holder", vec![]);
+            call.create(
+                container,
+                tag,
+                &(container, table),
+                Owner::Address(Address::ZERO),
+            )
+            .unwrap();
+            table
+                .add(
+                    call,
+                    container,
+                    TypeTag::Address,
+                    Address::TWO,
+                    TypeTag::Bool,
+                    true,
+                )
+                .unwrap();
+            assert!(
+                table
+                    .contains(call, container, &TypeTag::Address, &Address::TWO)
+                    .unwrap()
+            );
+            assert!(
+                !table
+                    .contains(call, container, &TypeTag::Address, &Address::ZERO)
+                    .unwrap()
+            );
+            assert!(
+                table
+                    .add(
+                        call,
+                        container,
+                        TypeTag::Address,
+                        Address::TWO,
+                        TypeTag::Bool,
+                        false
+                    )
+                    .is_err()
+            );
+            table
+                .add(
+                    call,
+                    container,
+                    TypeTag::Address,
+                    Address::ZERO,
+                    TypeTag::Bool,
+                    true,
+                )
+                .unwrap();
+            table
+                .remove(call, container, &TypeTag::Address, &Address::ZERO)
+                .unwrap();
+            assert!(
+                table
+                    .remove(call, container, &TypeTag::Address, &Address::ZERO)
+                    .is_err()
+            );
+            share(call, container).unwrap();
+            (table, container)
+        });
+        assert_eq!(table.size, 1);
+        let shared = changes
+            .written
+            .iter()
+            .find(|o| o.object_id() == container)
+            .unwrap();
+        assert_eq!(shared.owner(), &Owner::Shared(changes.lamport_version));
+        let entries: Vec<_> = changes
+            .written
+            .iter()
+            .filter(|o| o.owner() == &Owner::Object(table.id))
+            .collect();
+        assert_eq!(entries.len(), 1);
+    }
+}
