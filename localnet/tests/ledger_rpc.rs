@@ -1,40 +1,14 @@
 //! The ledger service driven over the wire with the crates.io `sui-rpc` client (gRPC) and with
 //! a raw gRPC-web-text request, as browsers send it.
 
-use std::net::SocketAddr;
+mod common;
 
-use seal_localnet::clock::{CLOCK_ID, ClockContents, ClockMode};
-use seal_localnet::ledger::{Ledger, LedgerConfig, SharedLedger};
+use common::{Localnet, START_MS, get_object};
+use seal_localnet::clock::{CLOCK_ID, ClockContents};
 use sui_rpc::field::{FieldMask, FieldMaskUtil};
 use sui_rpc::proto::sui::rpc::v2 as proto;
 use sui_sdk_types::Address;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-const START_MS: u64 = 1_700_000_000_000;
-
-async fn start() -> (SocketAddr, SharedLedger, tokio::sync::oneshot::Sender<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let ledger = SharedLedger::new(Ledger::new(LedgerConfig {
-        clock: ClockMode::Manual,
-        start_time_ms: Some(START_MS),
-        reference_gas_price: 777,
-    }));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let served = ledger.clone();
-    tokio::spawn(async move {
-        seal_localnet::server::run(listener, served, async {
-            let _ = stopped.await;
-        })
-        .await
-        .unwrap()
-    });
-    (address, ledger, stop)
-}
-
-fn client(address: SocketAddr) -> sui_rpc::Client {
-    sui_rpc::Client::new(format!("http://{address}")).unwrap()
-}
 
 fn get(id: Address, mask: Option<&str>) -> proto::GetObjectRequest {
     let mut request = proto::GetObjectRequest::new(&id);
@@ -42,20 +16,17 @@ fn get(id: Address, mask: Option<&str>) -> proto::GetObjectRequest {
     request
 }
 
+fn clock_of(object: proto::Object) -> ClockContents {
+    bcs::from_bytes(&object.contents.unwrap().value.unwrap()).unwrap()
+}
+
 #[tokio::test]
 async fn objects_are_rendered_through_read_masks() {
-    let (address, _ledger, _stop) = start().await;
-    let mut client = client(address);
+    let net = Localnet::start_with_gas_price(777).await;
+    let mut client = net.client();
 
     // Default mask: id, version, digest only.
-    let object = client
-        .ledger_client()
-        .get_object(get(CLOCK_ID, None))
-        .await
-        .unwrap()
-        .into_inner()
-        .object
-        .unwrap();
+    let object = get_object(&mut client, CLOCK_ID, None).await.unwrap();
     assert_eq!(
         object.object_id.as_deref(),
         Some(CLOCK_ID.to_string().as_str())
@@ -65,54 +36,36 @@ async fn objects_are_rendered_through_read_masks() {
     assert!(object.object_type.is_none() && object.contents.is_none() && object.owner.is_none());
 
     // Type, owner and contents.
-    let mask = Some("object_type,owner,contents");
-    let object = client
-        .ledger_client()
-        .get_object(get(CLOCK_ID, mask))
+    let object = get_object(&mut client, CLOCK_ID, Some("object_type,owner,contents"))
         .await
-        .unwrap()
-        .into_inner()
-        .object
         .unwrap();
     assert_eq!(
         object.object_type.as_deref(),
         Some("0x0000000000000000000000000000000000000000000000000000000000000002::clock::Clock")
     );
-    let owner = object.owner.unwrap();
+    let owner = object.owner.clone().unwrap();
     assert_eq!(owner.kind, Some(proto::owner::OwnerKind::Shared as i32));
     assert_eq!(owner.version, Some(1));
-    let contents: ClockContents =
-        bcs::from_bytes(&object.contents.unwrap().value.unwrap()).unwrap();
+    assert!(object.digest.is_none());
     assert_eq!(
-        contents,
+        clock_of(object),
         ClockContents {
             id: CLOCK_ID,
             timestamp_ms: START_MS
         }
     );
-    assert!(object.digest.is_none());
 
     // The whole object as BCS decodes to the same object the digest names.
-    let object = client
-        .ledger_client()
-        .get_object(get(CLOCK_ID, Some("bcs,digest")))
+    let object = get_object(&mut client, CLOCK_ID, Some("bcs,digest"))
         .await
-        .unwrap()
-        .into_inner()
-        .object
         .unwrap();
     let decoded: sui_sdk_types::Object =
         bcs::from_bytes(&object.bcs.unwrap().value.unwrap()).unwrap();
     assert_eq!(decoded.digest().to_string(), object.digest.unwrap());
 
     // Packages are objects too.
-    let framework = client
-        .ledger_client()
-        .get_object(get(Address::TWO, Some("object_type,package")))
+    let framework = get_object(&mut client, Address::TWO, Some("object_type,package"))
         .await
-        .unwrap()
-        .into_inner()
-        .object
         .unwrap();
     assert_eq!(framework.object_type.as_deref(), Some("package"));
     assert!(
@@ -127,11 +80,9 @@ async fn objects_are_rendered_through_read_masks() {
 
 #[tokio::test]
 async fn errors_have_fullnode_status_codes() {
-    let (address, _ledger, _stop) = start().await;
-    let mut client = client(address);
-    let missing = client
-        .ledger_client()
-        .get_object(get(Address::from_static("0x1234"), None))
+    let net = Localnet::start().await;
+    let mut client = net.client();
+    let missing = get_object(&mut client, Address::from_static("0x1234"), None)
         .await
         .unwrap_err();
     assert_eq!(missing.code(), tonic::Code::NotFound);
@@ -146,9 +97,7 @@ async fn errors_have_fullnode_status_codes() {
             .code(),
         tonic::Code::InvalidArgument
     );
-    let bad_mask = client
-        .ledger_client()
-        .get_object(get(CLOCK_ID, Some("no_such_field")))
+    let bad_mask = get_object(&mut client, CLOCK_ID, Some("no_such_field"))
         .await
         .unwrap_err();
     assert_eq!(bad_mask.code(), tonic::Code::InvalidArgument);
@@ -174,15 +123,15 @@ async fn errors_have_fullnode_status_codes() {
 
 #[tokio::test]
 async fn a_missing_object_in_a_batch_is_a_per_entry_not_found() {
-    let (address, _ledger, _stop) = start().await;
-    let mut client = client(address);
+    let net = Localnet::start().await;
     let mut batch = proto::BatchGetObjectsRequest::default();
     batch.requests = vec![
         get(CLOCK_ID, None),
         get(Address::from_static("0xdead"), None),
     ];
     batch.read_mask = Some(FieldMask::from_str("object_id,version"));
-    let results = client
+    let results = net
+        .client()
         .ledger_client()
         .batch_get_objects(batch)
         .await
@@ -206,38 +155,36 @@ async fn a_missing_object_in_a_batch_is_a_per_entry_not_found() {
 
 #[tokio::test]
 async fn service_info_epoch_and_checkpoint_follow_the_clock() {
-    let (address, ledger, _stop) = start().await;
-    let mut client = client(address);
-    let info = client
+    let net = Localnet::start_with_gas_price(777).await;
+    let mut client = net.client();
+    let info = || proto::GetServiceInfoRequest::default();
+    let first = client
         .ledger_client()
-        .get_service_info(proto::GetServiceInfoRequest::default())
+        .get_service_info(info())
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(info.chain.as_deref(), Some("localnet"));
-    assert_eq!(info.checkpoint_height, Some(0));
+    assert_eq!(first.chain.as_deref(), Some("localnet"));
+    assert_eq!(first.checkpoint_height, Some(0));
     let epoch = client
         .ledger_client()
         .get_epoch(proto::GetEpochRequest::default())
         .await
         .unwrap()
-        .into_inner()
-        .epoch
-        .unwrap();
-    assert_eq!(epoch.reference_gas_price, Some(777));
+        .into_inner();
+    assert_eq!(epoch.epoch.unwrap().reference_gas_price, Some(777));
 
-    ledger.lock().advance_clock(2_500);
-    ledger.lock().new_epoch(900);
-    let info = client
+    net.ledger.lock().advance_clock(2_500);
+    net.ledger.lock().new_epoch(900);
+    let later = client
         .ledger_client()
-        .get_service_info(proto::GetServiceInfoRequest::default())
+        .get_service_info(info())
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(info.checkpoint_height, Some(2));
-    assert_eq!(info.epoch, Some(1));
+    assert_eq!((later.checkpoint_height, later.epoch), (Some(2), Some(1)));
     assert_eq!(
-        info.timestamp.unwrap().seconds as u64,
+        later.timestamp.unwrap().seconds as u64,
         (START_MS + 2_500) / 1000
     );
     let epoch = client
@@ -245,48 +192,33 @@ async fn service_info_epoch_and_checkpoint_follow_the_clock() {
         .get_epoch(proto::GetEpochRequest::default())
         .await
         .unwrap()
-        .into_inner()
-        .epoch
-        .unwrap();
-    assert_eq!(epoch.reference_gas_price, Some(900));
+        .into_inner();
+    assert_eq!(epoch.epoch.unwrap().reference_gas_price, Some(900));
     let checkpoint = client
         .ledger_client()
         .get_checkpoint(proto::GetCheckpointRequest::default())
         .await
         .unwrap()
-        .into_inner()
-        .checkpoint
-        .unwrap();
-    assert_eq!(checkpoint.sequence_number, Some(2));
-    let clock = client
-        .ledger_client()
-        .get_object(get(CLOCK_ID, Some("contents,version")))
+        .into_inner();
+    assert_eq!(checkpoint.checkpoint.unwrap().sequence_number, Some(2));
+    let clock = get_object(&mut client, CLOCK_ID, Some("contents,version"))
         .await
-        .unwrap()
-        .into_inner()
-        .object
         .unwrap();
     assert_eq!(clock.version, Some(3));
-    let contents: ClockContents = bcs::from_bytes(&clock.contents.unwrap().value.unwrap()).unwrap();
-    assert_eq!(contents.timestamp_ms, START_MS + 2_500);
-}
-
-/// Minimal base64 (standard, padded) for the gRPC-web-text exchange.
-fn base64(bytes: &[u8]) -> String {
-    use seal_protocol::encoding::to_base64;
-    to_base64(bytes)
+    assert_eq!(clock_of(clock).timestamp_ms, START_MS + 2_500);
 }
 
 #[tokio::test]
 async fn grpc_web_text_is_served_on_the_same_port() {
-    let (address, _ledger, _stop) = start().await;
+    let net = Localnet::start().await;
     // GetServiceInfoRequest is empty: a gRPC frame of flag 0 and length 0.
-    let body = base64(&[0, 0, 0, 0, 0]);
+    let body = seal_protocol::encoding::to_base64([0, 0, 0, 0, 0]);
     let request = format!(
-        "POST /sui.rpc.v2.LedgerService/GetServiceInfo HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/grpc-web-text\r\nAccept: application/grpc-web-text\r\nX-Grpc-Web: 1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "POST /sui.rpc.v2.LedgerService/GetServiceInfo HTTP/1.1\r\nHost: {}\r\nContent-Type: application/grpc-web-text\r\nAccept: application/grpc-web-text\r\nX-Grpc-Web: 1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        net.address,
         body.len()
     );
-    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(net.address).await.unwrap();
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut response = Vec::new();
     stream.read_to_end(&mut response).await.unwrap();

@@ -93,18 +93,20 @@ impl<'l> TxContext<'l> {
         let object = self
             .ledger
             .object(&id)
-            .ok_or(ExecError::ObjectNotFound(id))?
-            .clone();
-        let current = value_of(&object);
-        self.entries.insert(
-            id,
-            Entry {
-                original: Some(object),
-                current,
-                writable,
-            },
-        );
+            .ok_or(ExecError::ObjectNotFound(id))?;
+        self.track(object.clone(), writable);
         Ok(())
+    }
+
+    /// Starts tracking a ledger object in the overlay.
+    fn track(&mut self, object: Object, writable: bool) {
+        let current = value_of(&object);
+        let entry = Entry {
+            original: Some(object.clone()),
+            current,
+            writable,
+        };
+        self.entries.insert(object.object_id(), entry);
     }
 
     /// A fresh object id (`hash(tx digest, count)`, as Sui derives them).
@@ -122,28 +124,17 @@ impl<'l> TxContext<'l> {
                 .ledger
                 .object(&id)
                 .ok_or(ExecError::ObjectNotFound(id))?;
-            let parent = match object.owner() {
-                Owner::Object(parent) => *parent,
-                _ => return Err(ExecError::ObjectNotFound(id)),
-            };
-            // A child is reachable, and writable, through a parent the transaction holds.
-            let writable = self
-                .entries
-                .get(&parent)
-                .is_some_and(|entry| entry.writable);
-            if !self.entries.contains_key(&parent) {
+            let Owner::Object(parent) = object.owner() else {
                 return Err(ExecError::ObjectNotFound(id));
-            }
-            let object = object.clone();
-            let current = value_of(&object);
-            self.entries.insert(
-                id,
-                Entry {
-                    original: Some(object),
-                    current,
-                    writable,
-                },
-            );
+            };
+            // A child is reachable, and writable, through a parent the transaction holds or a
+            // UID granted to it.
+            let writable = match (self.entries.get(parent), self.granted.get(parent)) {
+                (Some(entry), _) => entry.writable,
+                (None, Some(writable)) => *writable,
+                (None, None) => return Err(ExecError::ObjectNotFound(id)),
+            };
+            self.track(object.clone(), writable);
         }
         self.entries
             .get(&id)
@@ -181,8 +172,8 @@ impl<'l> TxContext<'l> {
         }
     }
 
-    /// Replaces the contents of an object the transaction may write.
-    pub fn write(&mut self, id: Address, contents: Vec<u8>) -> ExecResult<()> {
+    /// The entry of an object the transaction may write.
+    fn writable_entry(&mut self, id: Address) -> ExecResult<&mut Entry> {
         let entry = self
             .entries
             .get_mut(&id)
@@ -190,28 +181,20 @@ impl<'l> TxContext<'l> {
         if !entry.writable {
             return Err(ExecError::ImmutableWrite(id));
         }
-        let value = entry
-            .current
-            .as_mut()
-            .ok_or(ExecError::ObjectNotFound(id))?;
-        value.contents = contents;
+        Ok(entry)
+    }
+
+    /// Replaces the contents of an object the transaction may write.
+    pub fn write(&mut self, id: Address, contents: Vec<u8>) -> ExecResult<()> {
+        let value = self.writable_entry(id)?.current.as_mut();
+        value.ok_or(ExecError::ObjectNotFound(id))?.contents = contents;
         Ok(())
     }
 
     /// Gives an object a new owner (transfer, share, freeze, or making it a child).
     pub fn set_owner(&mut self, id: Address, owner: Owner) -> ExecResult<()> {
-        let entry = self
-            .entries
-            .get_mut(&id)
-            .ok_or(ExecError::ObjectNotFound(id))?;
-        if !entry.writable {
-            return Err(ExecError::ImmutableWrite(id));
-        }
-        entry
-            .current
-            .as_mut()
-            .ok_or(ExecError::ObjectNotFound(id))?
-            .owner = owner;
+        let value = self.writable_entry(id)?.current.as_mut();
+        value.ok_or(ExecError::ObjectNotFound(id))?.owner = owner;
         Ok(())
     }
 
@@ -234,14 +217,7 @@ impl<'l> TxContext<'l> {
 
     /// Deletes an object the transaction may write.
     pub fn delete(&mut self, id: Address) -> ExecResult<()> {
-        let entry = self
-            .entries
-            .get_mut(&id)
-            .ok_or(ExecError::ObjectNotFound(id))?;
-        if !entry.writable {
-            return Err(ExecError::ImmutableWrite(id));
-        }
-        entry.current = None;
+        self.writable_entry(id)?.current = None;
         Ok(())
     }
 

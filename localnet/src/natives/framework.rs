@@ -296,5 +296,30 @@ mod tests {
             .filter(|o| o.owner() == &Owner::Object(table.id))
             .collect();
         assert_eq!(entries.len(), 1);
+
+        // A later transaction reaches the entries through the object holding the table.
+        let mut ledger = ledger;
+        for object in changes.written {
+            ledger.put_object(object);
+        }
+        let (found, _) = with_call(&ledger, |call| {
+            let key = Address::TWO;
+            // Not yet holding the container: the entry is out of reach.
+            let hidden = call.ctx.exists(seal_protocol::onchain::dynamic_field_id(
+                &table.id,
+                &TypeTag::Address,
+                key.as_bytes(),
+            ));
+            call.ctx.load_input(container, true).unwrap();
+            let mut table = table;
+            let found = table
+                .contains(call, container, &TypeTag::Address, &key)
+                .unwrap();
+            table
+                .remove(call, container, &TypeTag::Address, &key)
+                .unwrap();
+            (hidden, found)
+        });
+        assert_eq!(found, (false, true));
     }
 }

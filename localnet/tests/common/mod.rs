@@ -25,14 +25,19 @@ pub struct Localnet {
 }
 
 impl Localnet {
-    /// Starts one with a manual clock at [`START_MS`].
+    /// Starts one with a manual clock at [`START_MS`] and a gas price of 1000.
     pub async fn start() -> Self {
+        Self::start_with_gas_price(1000).await
+    }
+
+    /// Starts one with a manual clock at [`START_MS`] and the given reference gas price.
+    pub async fn start_with_gas_price(reference_gas_price: u64) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let ledger = SharedLedger::new(Ledger::new(LedgerConfig {
             clock: ClockMode::Manual,
             start_time_ms: Some(START_MS),
-            reference_gas_price: 1000,
+            reference_gas_price,
         }));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let served = ledger.clone();
@@ -224,4 +229,22 @@ pub async fn http(
         .unwrap_or_default()
         .to_owned();
     (status, body)
+}
+
+/// `GetObject` with a read mask (`None`: the default mask).
+pub async fn get_object(
+    client: &mut sui_rpc::Client,
+    id: Address,
+    mask: Option<&str>,
+) -> Result<proto::Object, tonic::Status> {
+    let mut request = proto::GetObjectRequest::new(&id);
+    request.read_mask =
+        mask.map(<sui_rpc::field::FieldMask as sui_rpc::field::FieldMaskUtil>::from_str);
+    Ok(client
+        .ledger_client()
+        .get_object(request)
+        .await?
+        .into_inner()
+        .object
+        .unwrap_or_default())
 }
