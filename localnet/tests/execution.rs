@@ -534,3 +534,55 @@ async fn an_upgraded_package_runs_under_its_new_id() {
         (1, v2.to_string(), "account_based".into())
     );
 }
+
+#[tokio::test]
+async fn checks_disabled_lets_a_simulation_use_someone_elses_object() {
+    let net = Localnet::start().await;
+    let (alice, bob) = (User::new(10), User::new(11));
+    let coin = net.ledger.lock().fund(alice.address, 1_000);
+    let inputs = || {
+        vec![
+            Input::ImmutableOrOwned(reference(&net.ledger, coin)),
+            pure(&bob.address),
+        ]
+    };
+    let commands = || {
+        vec![Command::TransferObjects(TransferObjects {
+            objects: vec![Argument::Input(0)],
+            address: Argument::Input(1),
+        })]
+    };
+    for (checks, expected) in [
+        (
+            proto::simulate_transaction_request::TransactionChecks::Enabled,
+            false,
+        ),
+        (
+            proto::simulate_transaction_request::TransactionChecks::Disabled,
+            true,
+        ),
+    ] {
+        let mut request = proto::SimulateTransactionRequest::default();
+        request.transaction =
+            Some(transaction(bob.address, inputs(), commands(), vec![], 1).into());
+        request.checks = Some(checks as i32);
+        let answer = net
+            .client()
+            .execution_client()
+            .simulate_transaction(request)
+            .await;
+        match answer {
+            Ok(response) => {
+                assert!(expected, "{checks:?} should refuse");
+                assert_eq!(
+                    status(&response.into_inner().transaction.unwrap()).success,
+                    Some(true)
+                );
+            }
+            Err(status) => {
+                assert!(!expected, "{checks:?} should allow: {status}");
+                assert_eq!(status.code(), tonic::Code::InvalidArgument);
+            }
+        }
+    }
+}
