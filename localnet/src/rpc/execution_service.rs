@@ -92,6 +92,26 @@ fn resolve(ledger: &Ledger, transaction: &proto::Transaction) -> Result<Transact
         .map_err(|e| Status::invalid_argument(format!("invalid transaction: {e}")))
 }
 
+/// Gives a failure status the human-readable description a fullnode attaches (clients show it,
+/// and the key server puts it after `Access denied: `).
+fn describe_failure(
+    effects: &mut proto::TransactionEffects,
+    source: &sui_sdk_types::TransactionEffects,
+) {
+    let sui_sdk_types::ExecutionStatus::Failure { error, command } = source.status() else {
+        return;
+    };
+    let Some(proto_error) = effects.status.as_mut().and_then(|s| s.error.as_mut()) else {
+        return;
+    };
+    if proto_error.description.is_none() {
+        let place = command
+            .map(|c| format!(" in command {c}"))
+            .unwrap_or_default();
+        proto_error.description = Some(format!("{error:?}{place}"));
+    }
+}
+
 /// The full executed-transaction message, before the read mask.
 fn executed(
     transaction: &Transaction,
@@ -108,10 +128,9 @@ fn executed(
         &everything,
     ));
     executed.signatures = signatures.iter().cloned().map(Into::into).collect();
-    executed.effects = Some(proto::TransactionEffects::merge_from(
-        &outcome.effects,
-        &everything,
-    ));
+    let mut effects = proto::TransactionEffects::merge_from(&outcome.effects, &everything);
+    describe_failure(&mut effects, &outcome.effects);
+    executed.effects = Some(effects);
     executed.checkpoint = checkpoint;
     executed.timestamp = Some(timestamp(time_ms));
     let mut objects = proto::ObjectSet::default();
