@@ -5,6 +5,7 @@
 //! only (§6.4): UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use sui_rpc::field::{FieldMask, FieldMaskUtil};
@@ -13,6 +14,7 @@ use sui_sdk_types::{Address, Transaction};
 use tonic::Code;
 
 use crate::config::RpcConfig;
+use crate::metrics::Metrics;
 
 /// Why a chain call failed.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -48,18 +50,36 @@ fn retriable(code: Code) -> bool {
 /// A fullnode client.
 pub struct Chain {
     client: sui_rpc::Client,
+    metrics: Arc<Metrics>,
     rpc: RpcConfig,
     first_packages: moka::future::Cache<Address, Address>,
     reference_gas_price: AtomicU64,
 }
 
 impl Chain {
-    /// A client of the fullnode at `url`.
-    pub fn new(url: &str, rpc: RpcConfig) -> Result<Self, ChainError> {
-        let client =
+    /// A client of the fullnode at `url`; `api_key` is an optional `(header, value)` sent as
+    /// gRPC metadata on every call (`FULL_NODE_RPC_API_NAME` / `FULL_NODE_RPC_API_KEY`).
+    pub fn new(
+        url: &str,
+        rpc: RpcConfig,
+        api_key: Option<(String, String)>,
+        metrics: Arc<Metrics>,
+    ) -> Result<Self, ChainError> {
+        let mut client =
             sui_rpc::Client::new(url).map_err(|e| ChainError::Unavailable(e.to_string()))?;
+        if let Some((name, value)) = api_key {
+            let mut headers = sui_rpc::client::HeadersInterceptor::new();
+            let name = tonic::metadata::MetadataKey::from_bytes(name.as_bytes())
+                .map_err(|e| ChainError::Unavailable(format!("API key header name: {e}")))?;
+            let value = value
+                .parse()
+                .map_err(|_| ChainError::Unavailable("API key header value is not ASCII".into()))?;
+            headers.headers_mut().insert(name, value);
+            client = client.with_headers(headers);
+        }
         Ok(Self {
             client,
+            metrics,
             rpc,
             first_packages: moka::future::Cache::new(10_000),
             reference_gas_price: AtomicU64::new(0),
@@ -76,12 +96,29 @@ impl Chain {
         let mut delay = retry.min_delay;
         let attempts = retry.max_retries.max(1);
         for n in 1..=attempts {
-            let status =
-                match tokio::time::timeout(self.rpc.timeout, attempt(self.client.clone())).await {
-                    Ok(Ok(value)) => return Ok(value),
-                    Ok(Err(status)) => status,
-                    Err(_) => tonic::Status::deadline_exceeded("timed out"),
-                };
+            let started = std::time::Instant::now();
+            let outcome =
+                tokio::time::timeout(self.rpc.timeout, attempt(self.client.clone())).await;
+            let record = |label: &str| {
+                let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+                self.metrics
+                    .rpc_duration
+                    .with_label_values(&[method, label])
+                    .observe(elapsed);
+            };
+            let status = match outcome {
+                Ok(Ok(value)) => {
+                    record("success");
+                    return Ok(value);
+                }
+                Ok(Err(status)) => status,
+                Err(_) => tonic::Status::deadline_exceeded("timed out"),
+            };
+            record(if retriable(status.code()) {
+                "retriable_error"
+            } else {
+                "error"
+            });
             if !retriable(status.code()) || n == attempts {
                 tracing::debug!(method, code = %status.code(), "fullnode call failed");
                 return Err(status.into());
@@ -97,8 +134,10 @@ impl Chain {
     /// The first (original) id of a package (§3.3).
     pub async fn first_package_id(&self, package: Address) -> Result<Address, ChainError> {
         if let Some(first) = self.first_packages.get(&package).await {
+            self.metrics.cache_hits.inc();
             return Ok(first);
         }
+        self.metrics.cache_misses.inc();
         let package_response = self
             .call("fetch_package_original_id", |mut client| async move {
                 let mut request = proto::GetPackageRequest::default();

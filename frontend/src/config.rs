@@ -190,6 +190,8 @@ struct RawConfig {
     listen_address: SocketAddr,
     #[serde(default)]
     tls: Option<TlsConfig>,
+    #[serde(default = "defaults::max_concurrent")]
+    max_concurrent_requests: usize,
 }
 
 mod defaults {
@@ -214,6 +216,9 @@ mod defaults {
     }
     pub fn ttl_max() -> Duration {
         Duration::from_secs(30 * 60)
+    }
+    pub fn max_concurrent() -> usize {
+        1024
     }
     pub fn listen() -> std::net::SocketAddr {
         std::net::SocketAddr::from(([0, 0, 0, 0], 2024))
@@ -282,6 +287,8 @@ pub struct Config {
     pub listen_address: SocketAddr,
     /// Optional TLS.
     pub tls: Option<TlsConfig>,
+    /// Requests served at once; more are shed with 503 and `Retry-After`.
+    pub max_concurrent_requests: usize,
 }
 
 fn address(field: &str, text: &str) -> Result<Address, ConfigError> {
@@ -369,6 +376,7 @@ impl Config {
             keyvault_socket: raw.keyvault_socket,
             listen_address: raw.listen_address,
             tls: raw.tls,
+            max_concurrent_requests: raw.max_concurrent_requests.max(1),
         })
     }
 

@@ -51,8 +51,30 @@ pub async fn v1_headers(
     next: Next,
 ) -> Response {
     let mut response = match check_sdk_headers(request.headers(), &state.config.sdk) {
-        Ok(()) => next.run(request).await,
-        Err(error) => error_response(&error, None),
+        Ok(()) => {
+            let headers = request.headers();
+            let sdk_type =
+                SdkType::from_header(headers.get(CLIENT_SDK_TYPE).and_then(|v| v.to_str().ok()));
+            let version = headers
+                .get(CLIENT_SDK_VERSION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| semver::Version::parse(v).ok());
+            let label = crate::metrics::Metrics::sdk_version_label(version.as_ref());
+            state
+                .metrics
+                .client_sdk_version
+                .with_label_values(&[sdk_type.as_str(), label.as_str()])
+                .inc();
+            next.run(request).await
+        }
+        Err(error) => {
+            state
+                .metrics
+                .internal_errors
+                .with_label_values(&[error.kind().as_str()])
+                .inc();
+            error_response(&error, None)
+        }
     };
     let headers = response.headers_mut();
     headers.insert(KEYSERVER_VERSION, HeaderValue::from_static(SERVER_VERSION));

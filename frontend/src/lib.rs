@@ -15,6 +15,7 @@
 //! | [`dry_run`] | the staleness check, the simulation and its verdict |
 //! | [`chain`] | the fullnode client: timeouts, retries, caches |
 //! | [`vault_client`] | the reconnecting keyvault client |
+//! | [`metrics`] | Prometheus metrics with the official names |
 
 #![forbid(unsafe_code)]
 
@@ -22,6 +23,7 @@ pub mod chain;
 pub mod config;
 pub mod dry_run;
 pub mod headers;
+pub mod metrics;
 pub mod pipeline;
 pub mod server;
 pub mod signatures;

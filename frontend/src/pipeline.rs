@@ -64,7 +64,13 @@ pub async fn fetch_key(
     request: &FetchKeyRequest,
 ) -> Result<FetchKeyResponse, Refusal> {
     let ptb = request.valid_ptb().map_err(ApiError::from)?;
-    let first_package = match state.chain.first_package_id(ptb.package()).await {
+    let lookup_started = std::time::Instant::now();
+    let first_lookup = state.chain.first_package_id(ptb.package()).await;
+    state
+        .metrics
+        .fetch_pkg_ids_duration
+        .observe(lookup_started.elapsed().as_secs_f64() * 1000.0);
+    let first_package = match first_lookup {
         Ok(first) => first,
         Err(ChainError::NotFound(_) | ChainError::InvalidArgument(_)) => {
             return Err(ApiError::new(ErrorKind::InvalidPackage).into());
@@ -122,12 +128,22 @@ pub async fn fetch_key(
     let checked = with_staleness_check(ptb.ptb(), seal_package, now_ms(), allowed_ms);
     let transaction =
         dry_run_transaction(checked, certificate.user, state.chain.reference_gas_price());
-    match verdict(state.chain.simulate(transaction).await, seal_package)? {
+    let policy_started = std::time::Instant::now();
+    let simulation = state.chain.simulate(transaction).await;
+    state
+        .metrics
+        .check_policy_duration
+        .observe(policy_started.elapsed().as_secs_f64() * 1000.0);
+    match verdict(simulation, seal_package)? {
         Verdict::Approved => {}
-        Verdict::StaleFullnode => return Err(failure("Fullnode is stale")),
+        Verdict::StaleFullnode => {
+            state.metrics.stale_requests.inc();
+            return Err(failure("Fullnode is stale"));
+        }
     }
 
     let full_ids = ptb.full_ids(&first_package);
+    state.metrics.ids_per_request.observe(full_ids.len() as f64);
     let envelopes = match state
         .vault
         .derive_and_encrypt(key.key, &request.enc_key, full_ids.clone())

@@ -5,6 +5,7 @@
 //! price, as the official server does.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use seal_protocol::crypto::G1Point;
@@ -15,6 +16,7 @@ use sui_sdk_types::Address;
 
 use crate::chain::Chain;
 use crate::config::Config;
+use crate::metrics::Metrics;
 use crate::vault_client::Vault;
 
 /// Shared state of the HTTP handlers.
@@ -29,6 +31,8 @@ pub struct AppState {
     pub pops: BTreeMap<Address, G1Point>,
     /// `X-KeyServer-GitVersion`.
     pub git_version: String,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
 }
 
 /// Why the frontend cannot start.
@@ -75,9 +79,19 @@ async fn on_chain_public_key(chain: &Chain, object_id: Address) -> Result<Vec<u8
 
 impl AppState {
     /// Connects to the fullnode and the keyvault and checks every served key.
-    pub async fn start(config: Config, git_version: String) -> Result<Self, StartupError> {
-        let chain = Chain::new(&config.node_url, config.rpc.clone())
-            .map_err(|e| StartupError::Chain(e.to_string()))?;
+    pub async fn start(
+        config: Config,
+        git_version: String,
+        api_key: Option<(String, String)>,
+        metrics: Arc<Metrics>,
+    ) -> Result<Self, StartupError> {
+        let chain = Chain::new(
+            &config.node_url,
+            config.rpc.clone(),
+            api_key,
+            Arc::clone(&metrics),
+        )
+        .map_err(|e| StartupError::Chain(e.to_string()))?;
         // Start-up waits for the first gas price.
         let mut delay = Duration::from_millis(100);
         loop {
@@ -90,7 +104,11 @@ impl AppState {
                 }
             }
         }
-        let vault = Vault::new(config.keyvault_socket.clone(), Duration::from_secs(10));
+        let vault = Vault::new(
+            config.keyvault_socket.clone(),
+            Duration::from_secs(10),
+            Arc::clone(&metrics),
+        );
         let served = vault
             .public_keys()
             .await
@@ -129,6 +147,7 @@ impl AppState {
             vault,
             pops,
             git_version,
+            metrics,
         })
     }
 }

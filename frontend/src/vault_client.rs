@@ -5,6 +5,7 @@
 //! second, so a missing keyvault is not hammered.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use seal_protocol::Address;
@@ -15,6 +16,8 @@ use seal_protocol::vault::{
 use tarpc::tokio_serde::formats::Bincode;
 use tarpc::tokio_util::codec::Framed;
 use tokio::sync::Mutex;
+
+use crate::metrics::Metrics;
 
 /// Why a keyvault call failed.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -35,6 +38,7 @@ struct State {
 
 /// A reconnecting keyvault client.
 pub struct Vault {
+    metrics: std::sync::Arc<crate::metrics::Metrics>,
     socket: PathBuf,
     deadline: Duration,
     state: Mutex<State>,
@@ -45,8 +49,9 @@ const MAX_BACKOFF: Duration = Duration::from_secs(1);
 
 impl Vault {
     /// A client of the keyvault at `socket`; calls time out after `deadline`.
-    pub fn new(socket: PathBuf, deadline: Duration) -> Self {
+    pub fn new(socket: PathBuf, deadline: Duration, metrics: Arc<Metrics>) -> Self {
         Self {
+            metrics,
             socket,
             deadline,
             state: Mutex::new(State {
@@ -99,8 +104,16 @@ impl Vault {
 
     async fn outcome<T>(
         &self,
+        method: &str,
+        started: Instant,
         result: Result<T, tarpc::client::RpcError>,
     ) -> Result<T, VaultCallError> {
+        let status = if result.is_ok() { "success" } else { "error" };
+        let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+        self.metrics
+            .keyvault_duration
+            .with_label_values(&[method, status])
+            .observe(elapsed);
         match result {
             Ok(value) => Ok(value),
             Err(err) => {
@@ -113,7 +126,13 @@ impl Vault {
     /// The keys the keyvault serves.
     pub async fn public_keys(&self) -> Result<Vec<PublicKeyInfo>, VaultCallError> {
         let client = self.client().await?;
-        self.outcome(client.public_keys(self.context()).await).await
+        let started = Instant::now();
+        self.outcome(
+            "public_keys",
+            started,
+            client.public_keys(self.context()).await,
+        )
+        .await
     }
 
     /// The proof of possession of `key` for a key-server object.
@@ -123,13 +142,13 @@ impl Vault {
         object_id: Address,
     ) -> Result<G1Point, VaultCallError> {
         let client = self.client().await?;
-        self.outcome(
-            client
-                .proof_of_possession(self.context(), key, object_id)
-                .await,
-        )
-        .await?
-        .map_err(VaultCallError::Refused)
+        let started = Instant::now();
+        let result = client
+            .proof_of_possession(self.context(), key, object_id)
+            .await;
+        self.outcome("proof_of_possession", started, result)
+            .await?
+            .map_err(VaultCallError::Refused)
     }
 
     /// ElGamal-encrypted derived keys for `full_ids`.
@@ -145,7 +164,9 @@ impl Vault {
             enc_key: enc_key.to_bytes().to_vec(),
             full_ids,
         };
-        self.outcome(client.derive_and_encrypt(self.context(), request).await)
+        let started = Instant::now();
+        let result = client.derive_and_encrypt(self.context(), request).await;
+        self.outcome("derive_and_encrypt", started, result)
             .await?
             .map_err(VaultCallError::Refused)
     }

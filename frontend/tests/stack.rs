@@ -293,6 +293,40 @@ async fn the_whole_stack_serves_policies_and_refuses_precisely() {
     assert!((200..300).contains(&answer.0), "{answer:?}");
     assert_eq!(header(&answer.1, "access-control-allow-origin"), Some("*"));
 
+    // Metrics move with the traffic, on their own port.
+    let scrape = || async {
+        http(stack.metrics_address, "GET", "/metrics", &[], "")
+            .await
+            .2
+    };
+    let value = |text: &str, series: &str| -> f64 {
+        text.lines()
+            .find(|l| l.starts_with(series))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0)
+    };
+    let before = scrape().await;
+    assert_eq!(fetch(&stack, &body(&good())).await.0, 200);
+    let after = scrape().await;
+    assert_eq!(
+        value(&after, "total_requests ") - value(&before, "total_requests "),
+        1.0
+    );
+    let ok_series = "http_requests_total{route=\"/v1/fetch_key\",status=\"200\"} ";
+    assert_eq!(value(&after, ok_series) - value(&before, ok_series), 1.0);
+    for series in [
+        "internal_errors{internal_error_type=\"NoAccess\"} ",
+        "internal_errors{internal_error_type=\"MissingRequiredHeader\"} ",
+        "package_cache_hits_total ",
+        "service_requests ",
+        "client_sdk_version{sdk_type=\"rust\",version=\"0.5.0\"} ",
+        "keyvault_call_duration_millis_count{method=\"derive_and_encrypt\",status=\"success\"} ",
+        "sui_rpc_request_duration_millis_count{method=\"simulate_transaction\",status=\"success\"} ",
+    ] {
+        assert!(value(&after, series) >= 1.0, "{series} in\n{after}");
+    }
+
     // A lagging fullnode: Failure (503), then fine again once it catches up.
     stack
         .admin(
@@ -317,4 +351,122 @@ async fn the_whole_stack_serves_policies_and_refuses_precisely() {
         answer = fetch(&stack, &body(&good())).await;
     }
     assert_eq!(answer.0, 200, "{}", answer.2);
+}
+
+#[tokio::test]
+async fn an_exhausted_keyvault_budget_is_a_retryable_503() {
+    let budget = ["--budget-rate", "1", "--budget-burst", "100"]
+        .map(String::from)
+        .to_vec();
+    let stack = Stack::start_with(StackOptions {
+        keyvault_args: budget,
+        ..StackOptions::default()
+    })
+    .await;
+    let user = Requester::new(5);
+    let own = user.address.as_bytes().to_vec();
+    let patterns = stack.patterns_package;
+    let hundred = user.request(
+        patterns,
+        &Requester::ptb(patterns, "account_based", &vec![own.clone(); 100], vec![]),
+        now_ms() - 1_000,
+        10,
+    );
+    let answer = fetch(&stack, &body(&hundred)).await;
+    assert_eq!(answer.0, 200, "{}", answer.2);
+    let one = user.request(
+        patterns,
+        &Requester::ptb(
+            patterns,
+            "account_based",
+            std::slice::from_ref(&own),
+            vec![],
+        ),
+        now_ms() - 1_000,
+        10,
+    );
+    let answer = fetch(&stack, &body(&one)).await;
+    assert_error(&answer, 503, "Failure");
+    let retry: u64 = header(&answer.1, "retry-after").unwrap().parse().unwrap();
+    assert!((1..=2).contains(&retry), "{retry}");
+}
+
+#[tokio::test]
+async fn https_serves_the_same_api() {
+    use std::sync::Arc;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let stack = Stack::start_with(StackOptions {
+        tls: true,
+        ..StackOptions::default()
+    })
+    .await;
+    let user = Requester::new(6);
+    let patterns = stack.patterns_package;
+    let own = user.address.as_bytes().to_vec();
+    let request = user.request(
+        patterns,
+        &Requester::ptb(
+            patterns,
+            "account_based",
+            std::slice::from_ref(&own),
+            vec![],
+        ),
+        now_ms() - 1_000,
+        10,
+    );
+    let body = body(&request);
+
+    let mut roots = rustls::RootCertStore::empty();
+    let pem = std::fs::read(stack.dir.path().join("cert.pem")).unwrap();
+    use rustls::pki_types::pem::PemObject;
+    for cert in rustls::pki_types::CertificateDer::pem_slice_iter(&pem) {
+        roots.add(cert.unwrap()).unwrap();
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config.clone()));
+    let tcp = tokio::net::TcpStream::connect(stack.frontend_address)
+        .await
+        .unwrap();
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let mut tls = connector.connect(name.clone(), tcp).await.unwrap();
+    let mut request = format!(
+        "POST /v1/fetch_key HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (header_name, value) in SDK_HEADERS {
+        request.push_str(&format!("{header_name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(&body);
+    tls.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    let _ = tls.read_to_end(&mut response).await;
+    let response = String::from_utf8_lossy(&response);
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let json = response.split("\r\n\r\n").nth(1).unwrap();
+    let keys: FetchKeyResponse = serde_json::from_str(json.trim()).unwrap();
+    verify_derived_key(
+        &elgamal_decrypt(&user.esk, &keys.decryption_keys[0].encrypted_key),
+        &full_id(&patterns, &own),
+        &stack.public_key,
+    )
+    .unwrap();
+
+    // HTTP/2 is offered too.
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let tcp = tokio::net::TcpStream::connect(stack.frontend_address)
+        .await
+        .unwrap();
+    let tls = connector.connect(name, tcp).await.unwrap();
+    assert_eq!(tls.get_ref().1.alpn_protocol(), Some(b"h2".as_slice()));
+    // Plain HTTP on the TLS port gets no HTTP answer.
+    let plain = http(stack.frontend_address, "GET", "/health", &[], "").await;
+    assert_ne!(plain.0, 200);
 }

@@ -150,6 +150,29 @@ pub struct Stack {
     pub patterns_package: Address,
     pub key_server: Address,
     pub public_key: G2Point,
+    pub metrics_address: SocketAddr,
+    pub options: StackOptions,
+}
+
+/// How to start the stack.
+#[derive(Debug, Clone, Default)]
+pub struct StackOptions {
+    /// Extra `seal-keyvault serve` arguments.
+    pub keyvault_args: Vec<String>,
+    /// Serve HTTPS with a fresh self-signed certificate for `localhost` (its PEM is kept).
+    pub tls: bool,
+}
+
+/// `seal-keyvault serve` of the stack's key, on the stack's socket.
+fn serve_keyvault(dir: &std::path::Path, extra: &[String]) -> Process {
+    Process::spawn(
+        Command::new(binary("seal-keyvault", "seal-keyvault"))
+            .args(["serve", "--socket"])
+            .arg(dir.join("vault.sock"))
+            .arg("--key-file")
+            .arg(dir.join("master.key"))
+            .args(extra),
+    )
 }
 
 fn free_port() -> u16 {
@@ -162,6 +185,10 @@ fn free_port() -> u16 {
 
 impl Stack {
     pub async fn start() -> Self {
+        Self::start_with(StackOptions::default()).await
+    }
+
+    pub async fn start_with(options: StackOptions) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let state = dir.path().join("localnet");
         let localnet = Process::spawn(
@@ -202,13 +229,7 @@ impl Stack {
             .to_owned();
         let public_key = G2Point::from_bytes(&hex::decode(&pk_hex).unwrap()).unwrap();
         let socket = dir.path().join("vault.sock");
-        let keyvault = Process::spawn(
-            Command::new(&keyvault_bin)
-                .args(["serve", "--socket"])
-                .arg(&socket)
-                .arg("--key-file")
-                .arg(&key_file),
-        );
+        let keyvault = serve_keyvault(dir.path(), &options.keyvault_args);
         wait_for("seal-keyvault", || socket.exists());
 
         let mut stack = Self {
@@ -222,6 +243,8 @@ impl Stack {
             patterns_package,
             key_server: Address::ZERO,
             public_key,
+            metrics_address: SocketAddr::from(([127, 0, 0, 1], free_port())),
+            options,
         };
         stack.sync_clock().await;
         stack.key_server = stack.register_key_server().await;
@@ -235,25 +258,35 @@ impl Stack {
 
     pub fn restart_keyvault(&mut self) {
         let socket = self.socket();
-        self.keyvault = Process::spawn(
-            Command::new(binary("seal-keyvault", "seal-keyvault"))
-                .args(["serve", "--socket"])
-                .arg(&socket)
-                .arg("--key-file")
-                .arg(self.dir.path().join("master.key")),
-        );
+        self.keyvault = serve_keyvault(self.dir.path(), &self.options.keyvault_args);
         wait_for("seal-keyvault", || socket.exists());
     }
 
     fn start_frontend(&mut self) {
-        let config = format!(
-            "network: !Custom\n  seal_package: '{}'\nnode_url: 'http://{}'\nserver_mode: !Open\n  key_server_object_id: '{}'\nkeyvault_socket: '{}'\nlisten_address: '{}'\nrgp_update_interval: '1s'\n",
+        let mut config = format!(
+            "network: !Custom\n  seal_package: '{}'\nnode_url: 'http://{}'\nserver_mode: !Open\n  key_server_object_id: '{}'\nkeyvault_socket: '{}'\nlisten_address: '{}'\nrgp_update_interval: '1s'\nmetrics_host_port: {}\n",
             self.seal_package,
             self.localnet_address,
             self.key_server,
             self.socket().display(),
-            self.frontend_address
+            self.frontend_address,
+            self.metrics_address.port()
         );
+        if self.options.tls {
+            let certified =
+                rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+            let (cert, key) = (
+                self.dir.path().join("cert.pem"),
+                self.dir.path().join("key.pem"),
+            );
+            std::fs::write(&cert, certified.cert.pem()).unwrap();
+            std::fs::write(&key, certified.signing_key.serialize_pem()).unwrap();
+            config.push_str(&format!(
+                "tls:\n  certificate: '{}'\n  private_key: '{}'\n",
+                cert.display(),
+                key.display()
+            ));
+        }
         let path = self.dir.path().join("frontend.yaml");
         std::fs::write(&path, config).unwrap();
         self.frontend = Process::spawn(
