@@ -470,3 +470,37 @@ async fn https_serves_the_same_api() {
     let plain = http(stack.frontend_address, "GET", "/health", &[], "").await;
     assert_ne!(plain.0, 200);
 }
+
+#[tokio::test]
+async fn the_frontend_refuses_to_serve_a_key_server_whose_key_is_not_the_keyvaults() {
+    let stack = Stack::start().await;
+    let other_key = seal_protocol::crypto::G2Point::generator();
+    let impostor = stack.register_key_server(&other_key, 78).await;
+    let path = stack.dir.path().join("mismatch.yaml");
+    std::fs::write(&path, stack.frontend_config(impostor)).unwrap();
+    let output = std::process::Command::new(binary("seal-frontend", "seal-frontend"))
+        .arg("--config")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&hex::encode(other_key.to_bytes())),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&hex::encode(stack.public_key.to_bytes())),
+        "{stderr}"
+    );
+
+    // MASTER_KEY in the environment is refused with a pointer to the keyvault.
+    let output = std::process::Command::new(binary("seal-frontend", "seal-frontend"))
+        .arg("--config")
+        .arg(&path)
+        .env("MASTER_KEY", "0x01")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("seal-keyvault"));
+}

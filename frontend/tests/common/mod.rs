@@ -247,7 +247,7 @@ impl Stack {
             options,
         };
         stack.sync_clock().await;
-        stack.key_server = stack.register_key_server().await;
+        stack.key_server = stack.register_key_server(&public_key, 77).await;
         stack.start_frontend();
         stack
     }
@@ -262,16 +262,21 @@ impl Stack {
         wait_for("seal-keyvault", || socket.exists());
     }
 
-    fn start_frontend(&mut self) {
-        let mut config = format!(
+    /// The frontend's YAML for serving `key_server`.
+    pub fn frontend_config(&self, key_server: Address) -> String {
+        format!(
             "network: !Custom\n  seal_package: '{}'\nnode_url: 'http://{}'\nserver_mode: !Open\n  key_server_object_id: '{}'\nkeyvault_socket: '{}'\nlisten_address: '{}'\nrgp_update_interval: '1s'\nmetrics_host_port: {}\n",
             self.seal_package,
             self.localnet_address,
-            self.key_server,
+            key_server,
             self.socket().display(),
             self.frontend_address,
             self.metrics_address.port()
-        );
+        )
+    }
+
+    fn start_frontend(&mut self) {
+        let mut config = self.frontend_config(self.key_server);
         if self.options.tls {
             let certified =
                 rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
@@ -319,8 +324,9 @@ impl Stack {
             .await;
     }
 
-    async fn register_key_server(&self) -> Address {
-        let operator = Ed25519PrivateKey::new([77; 32]);
+    /// Registers a V1 key server with `public_key`, owned by the operator of `operator_seed`.
+    pub async fn register_key_server(&self, public_key: &G2Point, operator_seed: u8) -> Address {
+        let operator = Ed25519PrivateKey::new([operator_seed; 32]);
         let address = operator.public_key().derive_address();
         let funded = self
             .admin(
@@ -348,7 +354,7 @@ impl Stack {
             pure(bcs::to_bytes("test server").unwrap()),
             pure(bcs::to_bytes("http://127.0.0.1").unwrap()),
             pure(vec![0]),
-            pure(bcs::to_bytes(&self.public_key.to_bytes().to_vec()).unwrap()),
+            pure(bcs::to_bytes(&public_key.to_bytes().to_vec()).unwrap()),
         ];
         let call = MoveCall {
             package: self.seal_package,
