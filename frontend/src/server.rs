@@ -247,3 +247,86 @@ pub async fn run(
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::chain::Chain;
+    use crate::config::Config;
+    use crate::metrics::Metrics;
+    use crate::vault_client::Vault;
+
+    /// A state whose fullnode accepts connections and never answers, so requests that reach it
+    /// stay in flight.
+    async fn stalled_state(
+        max_concurrent_requests: usize,
+    ) -> (Arc<AppState>, tokio::net::TcpListener) {
+        let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let yaml = format!(
+            "network: !Custom\n  seal_package: '0x5ea1'\nnode_url: 'http://{}'\nserver_mode: !Open\n  key_server_object_id: '0x1'\nkeyvault_socket: /nonexistent.sock\nmax_concurrent_requests: {max_concurrent_requests}\n",
+            silent.local_addr().unwrap()
+        );
+        let config = Config::from_yaml(&yaml, None).unwrap();
+        let metrics = Arc::new(Metrics::new());
+        let chain =
+            Chain::new(&config.node_url, config.rpc.clone(), None, metrics.clone()).unwrap();
+        let vault = Vault::new(
+            config.keyvault_socket.clone(),
+            std::time::Duration::from_secs(1),
+            metrics.clone(),
+        );
+        let state = AppState {
+            config,
+            chain,
+            vault,
+            pops: Default::default(),
+            git_version: "test".into(),
+            metrics,
+        };
+        (Arc::new(state), silent)
+    }
+
+    fn fetch_request() -> Request {
+        let body = include_str!("../../protocol/tests/fixtures/fetch-key-request.json");
+        let doc: serde_json::Value = serde_json::from_str(body).unwrap();
+        Request::builder()
+            .method("POST")
+            .uri("/v1/fetch_key")
+            .header("content-type", "application/json")
+            .header("client-sdk-type", "typescript")
+            .header("client-sdk-version", "1.4.12")
+            .body(Body::from(doc["body"].as_str().unwrap().to_owned()))
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn requests_beyond_the_limit_are_shed_with_retry_after() {
+        let (state, _silent) = stalled_state(1).await;
+        let app = router(state.clone());
+        // The first request waits on the silent fullnode and holds the only slot.
+        let first = tokio::spawn(app.clone().oneshot(fetch_request()));
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let shed = app.clone().oneshot(fetch_request()).await.unwrap();
+        assert_eq!(shed.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(shed.headers().get(header::RETRY_AFTER).unwrap(), "1");
+        let body = axum::body::to_bytes(shed.into_body(), 4096).await.unwrap();
+        assert!(String::from_utf8_lossy(&body).contains("\"error\":\"Failure\""));
+        assert_eq!(state.metrics.shed_requests.get(), 1);
+        // Once the slot is free, requests are served again.
+        first.abort();
+        let _ = first.await;
+        let health = app
+            .oneshot(
+                Request::builder()
+                    .uri("/health")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(health.status(), StatusCode::OK);
+    }
+}
