@@ -504,3 +504,67 @@ async fn the_frontend_refuses_to_serve_a_key_server_whose_key_is_not_the_keyvaul
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("seal-keyvault"));
 }
+
+#[tokio::test]
+async fn permissioned_mode_serves_only_the_listed_packages() {
+    let stack = Stack::start_with(StackOptions {
+        permissioned: true,
+        ..StackOptions::default()
+    })
+    .await;
+    let user = Requester::new(8);
+    let own = user.address.as_bytes().to_vec();
+    let patterns = stack.patterns_package;
+    let request = user.request(
+        patterns,
+        &Requester::ptb(
+            patterns,
+            "account_based",
+            std::slice::from_ref(&own),
+            vec![],
+        ),
+        now_ms() - 1_000,
+        10,
+    );
+    let answer = fetch(&stack, &body(&request)).await;
+    assert_eq!(answer.0, 200, "{}", answer.2);
+    let keys: FetchKeyResponse = serde_json::from_str(&answer.2).unwrap();
+    verify_derived_key(
+        &elgamal_decrypt(&user.esk, &keys.decryption_keys[0].encrypted_key),
+        &full_id(&patterns, &own),
+        &stack.public_key,
+    )
+    .unwrap();
+
+    // The same policy published again is another package, not listed for this client.
+    let published = stack
+        .admin(
+            "/admin/publish",
+            serde_json::json!({ "package": "patterns" }),
+        )
+        .await;
+    let other: Address = published["package_id"].as_str().unwrap().parse().unwrap();
+    let request = user.request(
+        other,
+        &Requester::ptb(other, "account_based", &[own], vec![]),
+        now_ms() - 1_000,
+        10,
+    );
+    assert_error(
+        &fetch(&stack, &body(&request)).await,
+        400,
+        "UnsupportedPackageId",
+    );
+
+    // The proof of possession is made with the client's derived key.
+    let answer = http(
+        stack.frontend_address,
+        "GET",
+        &format!("/v1/service?service_id={}", stack.key_server),
+        &SDK_HEADERS,
+        "",
+    )
+    .await;
+    let service: ServiceResponse = serde_json::from_str(&answer.2).unwrap();
+    verify_pop(&service.pop, &stack.public_key, &stack.key_server).unwrap();
+}

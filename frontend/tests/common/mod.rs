@@ -161,6 +161,8 @@ pub struct StackOptions {
     pub keyvault_args: Vec<String>,
     /// Serve HTTPS with a fresh self-signed certificate for `localhost` (its PEM is kept).
     pub tls: bool,
+    /// Permissioned mode: one client (derivation index 0) serving the genesis `patterns`.
+    pub permissioned: bool,
 }
 
 /// `seal-keyvault serve` of the stack's key, on the stack's socket.
@@ -216,17 +218,32 @@ impl Stack {
 
         let key_file = dir.path().join("master.key");
         let keyvault_bin = binary("seal-keyvault", "seal-keyvault");
+        let mode = if options.permissioned {
+            "permissioned"
+        } else {
+            "open"
+        };
         let keygen = Command::new(&keyvault_bin)
-            .args(["keygen", "--mode", "open", "--out"])
+            .args(["keygen", "--mode", mode, "--out"])
             .arg(&key_file)
             .output()
             .unwrap();
         assert!(keygen.status.success());
-        let pk_hex = String::from_utf8(keygen.stdout)
+        // Open: the key. Permissioned: "<index> <key>" lines; the stack serves index 0.
+        let printed = String::from_utf8(keygen.stdout).unwrap();
+        let first_line = printed.lines().next().unwrap();
+        let pk_hex = first_line
+            .rsplit(' ')
+            .next()
             .unwrap()
-            .trim()
             .trim_start_matches("0x")
             .to_owned();
+        let mut options = options;
+        if options.permissioned {
+            options
+                .keyvault_args
+                .extend(["--mode", "permissioned", "--derivation-index", "0"].map(String::from));
+        }
         let public_key = G2Point::from_bytes(&hex::decode(&pk_hex).unwrap()).unwrap();
         let socket = dir.path().join("vault.sock");
         let keyvault = serve_keyvault(dir.path(), &options.keyvault_args);
@@ -264,11 +281,18 @@ impl Stack {
 
     /// The frontend's YAML for serving `key_server`.
     pub fn frontend_config(&self, key_server: Address) -> String {
+        let mode = match self.options.permissioned {
+            false => format!("!Open\n  key_server_object_id: '{key_server}'"),
+            true => format!(
+                "!Permissioned\n  client_configs:\n    - name: test\n      client_master_key: !Derived\n        derivation_index: 0\n      key_server_object_id: '{key_server}'\n      package_ids: ['{}']",
+                self.patterns_package
+            ),
+        };
         format!(
-            "network: !Custom\n  seal_package: '{}'\nnode_url: 'http://{}'\nserver_mode: !Open\n  key_server_object_id: '{}'\nkeyvault_socket: '{}'\nlisten_address: '{}'\nrgp_update_interval: '1s'\nmetrics_host_port: {}\n",
+            "network: !Custom\n  seal_package: '{}'\nnode_url: 'http://{}'\nserver_mode: {}\nkeyvault_socket: '{}'\nlisten_address: '{}'\nrgp_update_interval: '1s'\nmetrics_host_port: {}\n",
             self.seal_package,
             self.localnet_address,
-            key_server,
+            mode,
             self.socket().display(),
             self.frontend_address,
             self.metrics_address.port()
