@@ -10,13 +10,21 @@
 //! | [`shamir`] | splitting a 32-byte secret into shares and combining them (§4.7) |
 //! | [`dem`] | AES-256-GCM with Seal's fixed 16-byte IV, and HMAC-SHA3-256 counter mode (§4.9) |
 //! | [`seal`] | encryption to key servers and decryption with derived keys (§4.8, §4.11) |
+//! | [`session`] | session keys, certificates, signed requests |
+//! | [`fetch`] | asking key servers, with a threshold, verifying every key |
+//! | [`dev`] | the whole stack as local processes (`seal dev`, test clusters) |
+//! | [`demo`] | `seal dev --demo`: a round trip and two refusals |
 
 #![forbid(unsafe_code)]
 
 pub mod dem;
+pub mod demo;
+pub mod dev;
 mod error;
+pub mod fetch;
 pub mod gf256;
 pub mod seal;
+pub mod session;
 pub mod shamir;
 
 pub use error::Error;
