@@ -12,7 +12,7 @@ cargo test --workspace --locked
 
 # The Node suites use the debug binaries built above.
 cargo build --locked --bins
-for suite in localnet/tests/node; do
+for suite in localnet/tests/node tests/interop; do
     echo "== node suite: $suite"
     (cd "$suite" && npm ci --no-audit --no-fund --loglevel=error && node --test)
 done

@@ -44,6 +44,16 @@ fn resolve(ledger: &Ledger, transaction: &proto::Transaction) -> Result<Transact
     use proto::input::InputKind;
     let mut transaction = transaction.clone();
     if transaction.bcs.is_none() {
+        // Clients building transactions may leave the kind's tag implied by its data.
+        if let Some(kind) = transaction.kind.as_mut() {
+            if matches!(
+                kind.data,
+                Some(proto::transaction_kind::Data::ProgrammableTransaction(_))
+            ) && kind.kind.unwrap_or(0) == 0
+            {
+                kind.kind = Some(proto::transaction_kind::Kind::ProgrammableTransaction as i32);
+            }
+        }
         if let Some(proto::transaction_kind::Data::ProgrammableTransaction(ptb)) =
             transaction.kind.as_mut().and_then(|k| k.data.as_mut())
         {
