@@ -387,6 +387,8 @@ impl DevStack {
                 "object_id": s.object_id,
                 "public_key": format!("0x{}", hex::encode(s.public_key.to_bytes())),
                 "metrics_url": s.metrics_url,
+                "frontend_pid": s.frontend.id(),
+                "keyvault_pid": s.keyvault.id(),
             })).collect::<Vec<_>>(),
         })
     }

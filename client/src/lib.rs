@@ -6,6 +6,7 @@
 //!
 //! | module | what |
 //! |---|---|
+//! | [`chain`] | key-server records, object inputs and transactions on a fullnode |
 //! | [`gf256`] | the AES field GF(2^8) |
 //! | [`shamir`] | splitting a 32-byte secret into shares and combining them (§4.7) |
 //! | [`dem`] | AES-256-GCM with Seal's fixed 16-byte IV, and HMAC-SHA3-256 counter mode (§4.9) |
@@ -17,6 +18,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod chain;
 pub mod dem;
 pub mod demo;
 pub mod dev;

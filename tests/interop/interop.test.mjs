@@ -6,8 +6,8 @@
 // seal-localnet, seal-keyvault and seal-frontend must be built next to it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,4 +88,44 @@ test('a time-lock in the future is refused with NoAccessError', async () => {
 		client.decrypt({ data: encryptedObject, sessionKey: await session(new Ed25519Keypair()), txBytes }),
 		(error) => error instanceof NoAccessError,
 	);
+});
+
+const seal = (args, input) => execFileSync(sealBin, args, { input, stdio: ['pipe', 'pipe', 'pipe'] });
+
+test('Rust `seal encrypt`, then SDK decrypt', async () => {
+	const id = seal(['id', 'tle', '--in-secs', '-60']).toString().trim();
+	const servers = info.key_servers.flatMap((server) => ['--key-server', server.object_id]);
+	const object = seal(['encrypt', '--node', info.sui_grpc_url, '--package', info.patterns_package_id, '--id', id, '--threshold', '2', ...servers], 'sealed by the Rust CLI');
+	const idBytes = Uint8Array.from(Buffer.from(id, 'hex'));
+	const decrypted = await sealClient().decrypt({
+		data: new Uint8Array(object),
+		sessionKey: await session(new Ed25519Keypair()),
+		txBytes: await tleTransaction(idBytes),
+		checkShareConsistency: true,
+	});
+	assert.equal(new TextDecoder().decode(decrypted), 'sealed by the Rust CLI');
+});
+
+test('SDK encrypt (both DEMs), then Rust `seal decrypt`', async () => {
+	const dir = mkdtempSync(join(tmpdir(), 'seal-interop-'));
+	const key = join(dir, 'user.key');
+	seal(['keygen', '--out', key]);
+	const idBytes = timeId(Date.now() - 60_000);
+	for (const demType of [0, 1]) {
+		const data = new TextEncoder().encode(`sealed by the SDK with DEM ${demType}`);
+		const { encryptedObject } = await sealClient().encrypt({ threshold: 2, packageId: info.patterns_package_id, id: hex(idBytes), data, demType });
+		const file = join(dir, `object-${demType}.bin`);
+		writeFileSync(file, encryptedObject);
+		const plaintext = seal(['decrypt', '--node', info.sui_grpc_url, '--key', key, '--module', 'tle', '--object', '0x6', '--in', file]);
+		assert.equal(plaintext.toString(), `sealed by the SDK with DEM ${demType}`);
+	}
+});
+
+test('threshold 2 of 3 still decrypts with one key server stopped', async () => {
+	process.kill(info.key_servers[2].frontend_pid, 'SIGKILL');
+	const client = sealClient();
+	const idBytes = timeId(Date.now() - 60_000);
+	const { encryptedObject } = await client.encrypt({ threshold: 2, packageId: info.patterns_package_id, id: hex(idBytes), data: new Uint8Array([4, 2]) });
+	const decrypted = await client.decrypt({ data: encryptedObject, sessionKey: await session(new Ed25519Keypair()), txBytes: await tleTransaction(idBytes) });
+	assert.deepEqual(Array.from(decrypted), [4, 2]);
 });

@@ -1,0 +1,232 @@
+//! What the client reads from and writes to a Sui fullnode (`sui.rpc.v2` over gRPC): key-server
+//! records, object inputs for policy transactions, and signed transactions.
+
+use seal_protocol::Address;
+use seal_protocol::crypto::G2Point;
+use seal_protocol::onchain::{
+    DynamicField, KeyServer, KeyServerV1, KeyServerV2, ServerType, from_bcs, key_server_field_id,
+};
+use sui_crypto::SuiSigner;
+use sui_rpc::field::{FieldMask, FieldMaskUtil};
+use sui_rpc::proto::sui::rpc::v2 as proto;
+use sui_sdk_types::{
+    GasPayment, Input, ObjectReference, ProgrammableTransaction, SharedInput, Transaction,
+    TransactionExpiration, TransactionKind,
+};
+
+use crate::fetch::KeyServerEndpoint;
+
+/// A chain operation that failed.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct ChainError(pub String);
+
+fn status(e: tonic::Status) -> ChainError {
+    ChainError(format!("{}: {}", e.code(), e.message()))
+}
+
+/// A connected fullnode client.
+pub struct Chain(sui_rpc::Client);
+
+impl Chain {
+    /// Connects to `url`.
+    pub fn new(url: &str) -> Result<Self, ChainError> {
+        sui_rpc::Client::new(url)
+            .map(Self)
+            .map_err(|e| ChainError(e.to_string()))
+    }
+
+    async fn object(&mut self, id: Address, mask: &str) -> Result<proto::Object, ChainError> {
+        let mut request = proto::GetObjectRequest::new(&id);
+        request.read_mask = Some(FieldMask::from_str(mask));
+        Ok(self
+            .0
+            .ledger_client()
+            .get_object(request)
+            .await
+            .map_err(status)?
+            .into_inner()
+            .object
+            .unwrap_or_default())
+    }
+
+    async fn contents(&mut self, id: Address) -> Result<Vec<u8>, ChainError> {
+        self.object(id, "contents")
+            .await?
+            .contents
+            .and_then(|c| c.value)
+            .map(|v| v.to_vec())
+            .ok_or_else(|| ChainError(format!("{id} has no contents")))
+    }
+
+    /// A key server's URL and public key, from its newest record (as the SDK reads them).
+    pub async fn key_server(&mut self, id: Address) -> Result<KeyServerEndpoint, ChainError> {
+        let server: KeyServer = from_bcs(&self.contents(id).await?, "KeyServer")
+            .map_err(|e| ChainError(e.to_string()))?;
+        let version = server
+            .preferred_version()
+            .ok_or_else(|| ChainError(format!("{id}: no version 1 or 2 record")))?;
+        let record = self.contents(key_server_field_id(&id, version)).await?;
+        let (url, pk) = match version {
+            2 => {
+                let v2 = from_bcs::<DynamicField<u64, KeyServerV2>>(&record, "KeyServerV2")
+                    .map_err(|e| ChainError(e.to_string()))?
+                    .value;
+                match v2.server_type {
+                    ServerType::Independent { url } => (url, v2.pk),
+                    ServerType::Committee { .. } => {
+                        return Err(ChainError(format!(
+                            "{id} is a committee server (needs an aggregator URL)"
+                        )));
+                    }
+                }
+            }
+            _ => {
+                let v1 = from_bcs::<DynamicField<u64, KeyServerV1>>(&record, "KeyServerV1")
+                    .map_err(|e| ChainError(e.to_string()))?
+                    .value;
+                (v1.url, v1.pk)
+            }
+        };
+        let public_key = G2Point::from_bytes(&pk).map_err(|e| ChainError(format!("{id}: {e}")))?;
+        Ok(KeyServerEndpoint {
+            object_id: id,
+            url: url.trim_end_matches('/').to_owned(),
+            public_key,
+        })
+    }
+
+    /// The input for an object argument: shared objects by initial version (read-only), others
+    /// by their current reference.
+    pub async fn object_input(&mut self, id: Address) -> Result<Input, ChainError> {
+        let object = self.object(id, "object_id,version,digest,owner").await?;
+        let owner = object.owner.unwrap_or_default();
+        if owner.kind == Some(proto::owner::OwnerKind::Shared as i32) {
+            return Ok(Input::Shared(SharedInput::new(
+                id,
+                owner.version.unwrap_or(1),
+                false,
+            )));
+        }
+        let digest = object
+            .digest
+            .and_then(|d| d.parse().ok())
+            .ok_or_else(|| ChainError(format!("{id} has no digest")))?;
+        Ok(Input::ImmutableOrOwned(ObjectReference::new(
+            id,
+            object.version.unwrap_or_default(),
+            digest,
+        )))
+    }
+
+    /// The reference of `owner`'s first SUI coin, to pay gas with.
+    pub async fn gas_coin(&mut self, owner: Address) -> Result<ObjectReference, ChainError> {
+        let mut request = proto::ListOwnedObjectsRequest::default();
+        request.owner = Some(owner.to_string());
+        request.object_type = Some("0x2::coin::Coin<0x2::sui::SUI>".into());
+        request.read_mask = Some(FieldMask::from_str("object_id,version,digest"));
+        let coins = self
+            .0
+            .state_client()
+            .list_owned_objects(request)
+            .await
+            .map_err(status)?
+            .into_inner()
+            .objects;
+        let coin = coins
+            .first()
+            .ok_or_else(|| ChainError(format!("{owner} has no SUI to pay gas with")))?;
+        let id = coin
+            .object_id
+            .as_deref()
+            .and_then(|i| i.parse().ok())
+            .ok_or_else(|| ChainError("coin without id".into()))?;
+        let digest = coin
+            .digest
+            .as_deref()
+            .and_then(|d| d.parse().ok())
+            .ok_or_else(|| ChainError("coin without digest".into()))?;
+        Ok(ObjectReference::new(
+            id,
+            coin.version.unwrap_or_default(),
+            digest,
+        ))
+    }
+
+    /// Signs and executes `ptb` as `signer`, paying with its first SUI coin; returns the ids of
+    /// the objects it created.
+    pub async fn execute(
+        &mut self,
+        signer: &sui_crypto::ed25519::Ed25519PrivateKey,
+        ptb: ProgrammableTransaction,
+    ) -> Result<Vec<Address>, ChainError> {
+        let sender = signer.public_key().derive_address();
+        let gas = self.gas_coin(sender).await?;
+        let price = self.reference_gas_price().await?;
+        let transaction = Transaction {
+            kind: TransactionKind::ProgrammableTransaction(ptb),
+            sender,
+            gas_payment: GasPayment {
+                objects: vec![gas],
+                owner: sender,
+                price,
+                budget: 50_000_000,
+            },
+            expiration: TransactionExpiration::None,
+        };
+        let signature = signer
+            .sign_transaction(&transaction)
+            .map_err(|e| ChainError(e.to_string()))?;
+        let mut request = proto::ExecuteTransactionRequest::default();
+        request.signatures = vec![signature.into()];
+        request.transaction = Some(transaction.into());
+        request.read_mask = Some(FieldMask::from_str("effects"));
+        let executed = self
+            .0
+            .execution_client()
+            .execute_transaction(request)
+            .await
+            .map_err(status)?
+            .into_inner()
+            .transaction
+            .unwrap_or_default();
+        let effects = executed.effects.unwrap_or_default();
+        let status = effects.status.clone().unwrap_or_default();
+        if status.success != Some(true) {
+            let description = status
+                .error
+                .and_then(|e| e.description)
+                .unwrap_or_else(|| "failed".into());
+            return Err(ChainError(format!("transaction failed: {description}")));
+        }
+        Ok(effects
+            .changed_objects
+            .iter()
+            .filter(|c| c.id_operation == Some(proto::changed_object::IdOperation::Created as i32))
+            .filter(|c| {
+                c.output_owner
+                    .as_ref()
+                    .is_some_and(|o| o.kind == Some(proto::owner::OwnerKind::Address as i32))
+            })
+            .filter_map(|c| c.object_id.as_deref()?.parse().ok())
+            .collect())
+    }
+
+    /// The current reference gas price.
+    pub async fn reference_gas_price(&mut self) -> Result<u64, ChainError> {
+        let mut request = proto::GetEpochRequest::default();
+        request.read_mask = Some(FieldMask::from_str("reference_gas_price"));
+        let epoch = self
+            .0
+            .ledger_client()
+            .get_epoch(request)
+            .await
+            .map_err(status)?
+            .into_inner()
+            .epoch
+            .unwrap_or_default();
+        epoch
+            .reference_gas_price
+            .ok_or_else(|| ChainError("no gas price".into()))
+    }
+}
