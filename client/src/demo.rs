@@ -11,7 +11,7 @@ use sui_sdk_types::{
 };
 
 use crate::dev::DevStack;
-use crate::fetch::{FetchError, KeyServerEndpoint, fetch_keys};
+use crate::fetch::{FetchError, KeyServerEndpoint, fetch_keys, verify_key_server};
 use crate::seal::{Dem, KeyServerKey, decrypt, encrypt};
 use crate::session::SessionKey;
 
@@ -77,6 +77,12 @@ pub async fn run(stack: &DevStack) -> Result<(), String> {
         .collect();
     let threshold = keys.len().min(2);
     let http = reqwest::Client::new();
+    for endpoint in &endpoints {
+        verify_key_server(&http, endpoint)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    println!("  ok  every key server proves possession of its key");
     let mut session =
         SessionKey::new(address, patterns, 10, now_ms()).map_err(|e| e.to_string())?;
     session.sign_with(&user).map_err(|e| e.to_string())?;

@@ -54,6 +54,38 @@ pub enum FetchError {
     },
 }
 
+/// Checks a key server's proof of possession (`GET /v1/service`), as the SDK does with
+/// `verifyKeyServers`: the echoed id must be the object id and the proof must verify.
+pub async fn verify_key_server(
+    client: &reqwest::Client,
+    server: &KeyServerEndpoint,
+) -> Result<(), FetchError> {
+    let unreachable = |detail: String| FetchError::Unreachable {
+        object_id: server.object_id,
+        detail,
+    };
+    let response = client
+        .get(format!("{}/v1/service", server.url))
+        .query(&[("service_id", server.object_id.to_string())])
+        .header("Client-Sdk-Type", "rust")
+        .header("Client-Sdk-Version", env!("CARGO_PKG_VERSION"))
+        .send()
+        .await
+        .map_err(|e| unreachable(e.to_string()))?;
+    if !response.status().is_success() {
+        return Err(unreachable(format!("HTTP {}", response.status())));
+    }
+    let service: seal_protocol::api::ServiceResponse = response
+        .json()
+        .await
+        .map_err(|e| unreachable(e.to_string()))?;
+    if service.service_id != server.object_id {
+        return Err(unreachable("the server answered for another object".into()));
+    }
+    seal_protocol::crypto::verify_pop(&service.pop, &server.public_key, &server.object_id)
+        .map_err(|_| unreachable("invalid proof of possession".into()))
+}
+
 /// The derived keys one server returned, by full id, all verified.
 pub type ServerKeys = BTreeMap<Vec<u8>, G1Point>;
 

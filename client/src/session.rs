@@ -27,6 +27,24 @@ pub struct SessionKey {
     signature: Option<Vec<u8>>,
 }
 
+/// A session in a storable form (`SessionKey::export`); it contains the session's secret key,
+/// so store it as you would a short-lived credential.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ExportedSessionKey {
+    /// The user.
+    pub user: Address,
+    /// The first package id.
+    pub package_id: Address,
+    /// Creation time, ms since the epoch.
+    pub creation_time_ms: u64,
+    /// Lifetime, minutes.
+    pub ttl_min: u16,
+    /// The session's Ed25519 secret key, hex.
+    pub session_key: String,
+    /// The user's signature over the personal message, hex (if signed).
+    pub signature: Option<String>,
+}
+
 /// The ephemeral ElGamal secret of one request; it decrypts the servers' answers.
 pub struct ElGamalSecret(pub(crate) Scalar);
 
@@ -92,6 +110,44 @@ impl SessionKey {
         self.package_id
     }
 
+    /// The session in a storable form.
+    pub fn export(&self) -> ExportedSessionKey {
+        ExportedSessionKey {
+            user: self.user,
+            package_id: self.package_id,
+            creation_time_ms: self.creation_time_ms,
+            ttl_min: self.ttl_min,
+            session_key: hex::encode(self.session.to_bytes()),
+            signature: self.signature.as_ref().map(hex::encode),
+        }
+    }
+
+    /// A session back from its stored form; refused once expired (at `now_ms`).
+    pub fn import(exported: &ExportedSessionKey, now_ms: u64) -> Result<Self, Error> {
+        let secret: [u8; 32] = hex::decode(&exported.session_key)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or(Error::Unsupported("malformed session key"))?;
+        let signature = exported
+            .signature
+            .as_deref()
+            .map(hex::decode)
+            .transpose()
+            .map_err(|_| Error::Unsupported("malformed signature"))?;
+        let session = Self {
+            user: exported.user,
+            package_id: exported.package_id,
+            creation_time_ms: exported.creation_time_ms,
+            ttl_min: exported.ttl_min,
+            session: SigningKey::from_bytes(&secret),
+            signature,
+        };
+        if session.is_expired(now_ms) {
+            return Err(Error::Unsupported("the session has expired"));
+        }
+        Ok(session)
+    }
+
     /// A signed request for `ptb`, and the ElGamal secret that opens its answers.
     pub fn request(
         &self,
@@ -118,5 +174,49 @@ impl SessionKey {
             certificate: self.unsigned_certificate(),
         };
         Ok((request, ElGamalSecret(esk)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sui_crypto::ed25519::Ed25519PrivateKey;
+
+    use super::*;
+
+    #[test]
+    fn sessions_sign_export_import_and_expire() {
+        let user = Ed25519PrivateKey::new([3; 32]);
+        let address = user.public_key().derive_address();
+        let now = 1_751_271_540_123;
+        let mut session = SessionKey::new(address, Address::TWO, 10, now).unwrap();
+        assert!(
+            session
+                .personal_message()
+                .contains("for 10 mins from 2025-06-30 08:19:00 UTC")
+        );
+        let ptb = ProgrammableTransaction {
+            inputs: vec![],
+            commands: vec![],
+        };
+        assert!(
+            session.request(&ptb).is_err(),
+            "unsigned sessions make no requests"
+        );
+        session.sign_with(&user).unwrap();
+        let exported = session.export();
+        let json = serde_json::to_string(&exported).unwrap();
+        let restored =
+            SessionKey::import(&serde_json::from_str(&json).unwrap(), now + 60_000).unwrap();
+        assert_eq!(restored.personal_message(), session.personal_message());
+        let (request, _) = restored.request(&ptb).unwrap();
+        assert_eq!(
+            request.certificate.session_vk,
+            session.session.verifying_key()
+        );
+        assert!(
+            SessionKey::import(&exported, now + 10 * 60_000).is_err(),
+            "expired"
+        );
+        assert!(SessionKey::new(address, Address::TWO, 31, now).is_err());
     }
 }

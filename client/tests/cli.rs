@@ -66,6 +66,23 @@ async fn encrypt_decrypt_refuse_and_register_from_the_command_line() {
         stack.servers[1].object_id.to_string(),
     );
 
+    // Proofs of possession: the real key verifies, another does not.
+    let http = reqwest::Client::new();
+    let mut endpoint = seal_client::chain::Chain::new(&node)
+        .unwrap()
+        .key_server(stack.servers[0].object_id)
+        .await
+        .unwrap();
+    seal_client::fetch::verify_key_server(&http, &endpoint)
+        .await
+        .unwrap();
+    endpoint.public_key = stack.servers[1].public_key;
+    assert!(
+        seal_client::fetch::verify_key_server(&http, &endpoint)
+            .await
+            .is_err()
+    );
+
     let me = text(&seal(&["keygen", "--out", &path("me.key")], None));
     assert!(me.starts_with("0x") && me.len() == 66, "{me}");
     assert!(

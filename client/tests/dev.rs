@@ -43,7 +43,7 @@ fn seal_dev_demo_passes_and_describes_the_stack() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert_eq!(stdout.matches("  ok  ").count(), 4, "{stdout}");
+    assert_eq!(stdout.matches("  ok  ").count(), 5, "{stdout}");
     assert!(stdout.contains("demo passed"));
     let info: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&info_file).unwrap()).unwrap();

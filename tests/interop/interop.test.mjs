@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SealClient, SessionKey, NoAccessError } from '@mysten/seal';
+import { SealClient, SessionKey, NoAccessError, InvalidPTBError } from '@mysten/seal';
 import { SuiGrpcClient } from '@mysten/sui/grpc';
 import { Ed25519Keypair } from '@mysten/sui/keypairs/ed25519';
 import { Transaction } from '@mysten/sui/transactions';
@@ -87,6 +87,19 @@ test('a time-lock in the future is refused with NoAccessError', async () => {
 	await assert.rejects(
 		client.decrypt({ data: encryptedObject, sessionKey: await session(new Ed25519Keypair()), txBytes }),
 		(error) => error instanceof NoAccessError,
+	);
+});
+
+test('a call to a missing seal_approve function is InvalidPTBError', async () => {
+	const client = sealClient();
+	const idBytes = timeId(Date.now() - 60_000);
+	const { encryptedObject } = await client.encrypt({ threshold: 2, packageId: info.patterns_package_id, id: hex(idBytes), data: new Uint8Array([7]) });
+	const tx = new Transaction();
+	tx.moveCall({ target: `${info.patterns_package_id}::tle::seal_approve_missing`, arguments: [tx.pure.vector('u8', idBytes), tx.object('0x6')] });
+	const txBytes = await tx.build({ client: suiClient, onlyTransactionKind: true });
+	await assert.rejects(
+		client.decrypt({ data: encryptedObject, sessionKey: await session(new Ed25519Keypair()), txBytes }),
+		(error) => error instanceof InvalidPTBError,
 	);
 });
 

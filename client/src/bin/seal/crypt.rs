@@ -132,18 +132,22 @@ pub struct DecryptArgs {
     output: Option<PathBuf>,
 }
 
-/// Decrypts.
-pub async fn decrypt(args: DecryptArgs) -> Result<(), String> {
+/// What fetching for an object produced.
+struct Fetched {
+    object: EncryptedObject,
+    endpoints: Vec<seal_client::fetch::KeyServerEndpoint>,
+    keys: std::collections::BTreeMap<Address, seal_client::fetch::ServerKeys>,
+}
+
+/// Reads the object, builds the policy call, and fetches its keys as the user.
+async fn fetch_for_object(args: &DecryptArgs) -> Result<Fetched, String> {
     let object =
         EncryptedObject::from_bytes(&read_input(&args.input)?).map_err(|e| e.to_string())?;
     let user = crate::keys::read_key(&args.key)?;
     let mut chain = Chain::new(&args.node).map_err(|e| e.to_string())?;
-    let mut endpoints = Vec::new();
+    let mut endpoints: Vec<seal_client::fetch::KeyServerEndpoint> = Vec::new();
     for (server, _) in &object.services {
-        if !endpoints
-            .iter()
-            .any(|e: &seal_client::fetch::KeyServerEndpoint| e.object_id == *server)
-        {
+        if !endpoints.iter().any(|e| e.object_id == *server) {
             endpoints.push(chain.key_server(*server).await.map_err(|e| e.to_string())?);
         }
     }
@@ -174,9 +178,9 @@ pub async fn decrypt(args: DecryptArgs) -> Result<(), String> {
     session.sign_with(&user).map_err(|e| e.to_string())?;
     let (request, secret) = session.request(&ptb).map_err(|e| e.to_string())?;
     let full_id = object.full_id();
-    // A weighted server counts once per share it holds; ask until enough shares are covered.
+    // A server listed several times (weight) counts once here; ask for as many as needed.
     let threshold = usize::from(object.threshold).min(endpoints.len());
-    let fetched = fetch_keys(
+    let keys = fetch_keys(
         &reqwest::Client::new(),
         &endpoints,
         &request,
@@ -186,15 +190,53 @@ pub async fn decrypt(args: DecryptArgs) -> Result<(), String> {
     )
     .await
     .map_err(|e| e.to_string())?;
+    Ok(Fetched {
+        object,
+        endpoints,
+        keys,
+    })
+}
+
+/// Decrypts.
+pub async fn decrypt(args: DecryptArgs) -> Result<(), String> {
+    let fetched = fetch_for_object(&args).await?;
+    let full_id = fetched.object.full_id();
     let derived: Vec<_> = fetched
+        .keys
         .iter()
         .filter_map(|(server, keys)| Some((*server, *keys.get(&full_id)?)))
         .collect();
-    let public_keys: Vec<_> = endpoints
+    let public_keys: Vec<_> = fetched
+        .endpoints
         .iter()
         .map(|e| (e.object_id, e.public_key))
         .collect();
     let plaintext =
-        seal_decrypt(&object, &derived, Some(&public_keys)).map_err(|e| e.to_string())?;
+        seal_decrypt(&fetched.object, &derived, Some(&public_keys)).map_err(|e| e.to_string())?;
     write_output(&args.output, &plaintext)
+}
+
+/// Prints the fetched keys as JSON.
+pub async fn fetch_keys_command(args: DecryptArgs) -> Result<(), String> {
+    let fetched = fetch_for_object(&args).await?;
+    let json: serde_json::Map<String, serde_json::Value> = fetched
+        .keys
+        .iter()
+        .map(|(server, keys)| {
+            let keys: serde_json::Map<String, serde_json::Value> = keys
+                .iter()
+                .map(|(id, key)| {
+                    (
+                        hex::encode(id),
+                        serde_json::Value::String(hex::encode(key.to_bytes())),
+                    )
+                })
+                .collect();
+            (server.to_string(), serde_json::Value::Object(keys))
+        })
+        .collect();
+    write_output(
+        &args.output,
+        format!("{}\n", serde_json::Value::Object(json)).as_bytes(),
+    )
 }

@@ -38,6 +38,9 @@ enum Command {
     Encrypt(crypt::EncryptArgs),
     /// Decrypt a file (or stdin): fetch keys as the user, through the policy's `seal_approve`.
     Decrypt(crypt::DecryptArgs),
+    /// Fetch (and verify) the derived keys an encrypted object needs, printed as JSON
+    /// `{server: {full id: key}}` in hex; same options as `decrypt`.
+    FetchKeys(crypt::DecryptArgs),
     /// Key servers on chain.
     #[command(subcommand)]
     KeyServer(keys::KeyServerCommand),
@@ -55,6 +58,7 @@ fn main() -> std::process::ExitCode {
             Command::Id(command) => keys::id(command),
             Command::Encrypt(args) => crypt::encrypt(args).await,
             Command::Decrypt(args) => crypt::decrypt(args).await,
+            Command::FetchKeys(args) => crypt::fetch_keys_command(args).await,
             Command::KeyServer(command) => keys::key_server(command).await,
         }
     });
