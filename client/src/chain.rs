@@ -10,8 +10,8 @@ use sui_crypto::SuiSigner;
 use sui_rpc::field::{FieldMask, FieldMaskUtil};
 use sui_rpc::proto::sui::rpc::v2 as proto;
 use sui_sdk_types::{
-    GasPayment, Input, ObjectReference, ProgrammableTransaction, SharedInput, Transaction,
-    TransactionExpiration, TransactionKind,
+    Argument, Command, GasPayment, Identifier, Input, MoveCall, ObjectReference,
+    ProgrammableTransaction, SharedInput, Transaction, TransactionExpiration, TransactionKind,
 };
 
 use crate::fetch::KeyServerEndpoint;
@@ -212,6 +212,52 @@ impl Chain {
             .collect())
     }
 
+    /// Registers a key server (`KeyServer` with a V1, or with `v2` a V2 independent, record)
+    /// owned by `signer`, who pays the gas; returns the new object's id.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn register_key_server(
+        &mut self,
+        signer: &sui_crypto::ed25519::Ed25519PrivateKey,
+        seal_package: Address,
+        name: &str,
+        url: &str,
+        public_key: &G2Point,
+        v2: bool,
+    ) -> Result<Address, ChainError> {
+        let encode = |value: &dyn erased_bcs::Bcs| Input::Pure(value.bytes());
+        let inputs = vec![
+            encode(&name),
+            encode(&url),
+            encode(&0u8),
+            encode(&public_key.to_bytes().to_vec()),
+        ];
+        let function = if v2 {
+            "create_and_transfer_v2_independent_server"
+        } else {
+            "create_and_transfer_v1"
+        };
+        let call = MoveCall {
+            package: seal_package,
+            module: Identifier::from_static("key_server"),
+            function: Identifier::new(function).map_err(|e| ChainError(e.to_string()))?,
+            type_arguments: vec![],
+            arguments: (0..4).map(Argument::Input).collect(),
+        };
+        let created = self
+            .execute(
+                signer,
+                ProgrammableTransaction {
+                    inputs,
+                    commands: vec![Command::MoveCall(call)],
+                },
+            )
+            .await?;
+        created
+            .first()
+            .copied()
+            .ok_or_else(|| ChainError("the registration created no KeyServer".into()))
+    }
+
     /// The current reference gas price.
     pub async fn reference_gas_price(&mut self) -> Result<u64, ChainError> {
         let mut request = proto::GetEpochRequest::default();
@@ -228,5 +274,17 @@ impl Chain {
         epoch
             .reference_gas_price
             .ok_or_else(|| ChainError("no gas price".into()))
+    }
+}
+
+/// BCS encoding of heterogeneous pure arguments.
+mod erased_bcs {
+    pub trait Bcs {
+        fn bytes(&self) -> Vec<u8>;
+    }
+    impl<T: serde::Serialize + ?Sized> Bcs for T {
+        fn bytes(&self) -> Vec<u8> {
+            bcs::to_bytes(self).unwrap_or_default()
+        }
     }
 }

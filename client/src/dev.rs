@@ -8,14 +8,7 @@ use std::time::{Duration, Instant};
 
 use seal_protocol::Address;
 use seal_protocol::crypto::G2Point;
-use sui_crypto::SuiSigner;
 use sui_crypto::ed25519::Ed25519PrivateKey;
-use sui_rpc::field::{FieldMask, FieldMaskUtil};
-use sui_rpc::proto::sui::rpc::v2 as proto;
-use sui_sdk_types::{
-    Argument, Command as PtbCommand, GasPayment, Identifier, Input, MoveCall, ObjectReference,
-    ProgrammableTransaction, Transaction, TransactionExpiration, TransactionKind,
-};
 
 /// Why the stack could not start.
 #[derive(Debug, thiserror::Error)]
@@ -288,87 +281,24 @@ impl DevStack {
     ) -> Result<Address, DevError> {
         let operator = Ed25519PrivateKey::new([0x5e ^ index as u8; 32]);
         let address = operator.public_key().derive_address();
-        let funded = self
-            .admin(
-                "/admin/fund",
-                serde_json::json!({ "address": address, "amount": 10_000_000_000u64 }),
+        self.admin(
+            "/admin/fund",
+            serde_json::json!({ "address": address, "amount": 10_000_000_000u64 }),
+        )
+        .await?;
+        let mut chain =
+            crate::chain::Chain::new(&self.grpc_url).map_err(|e| DevError::Chain(e.0))?;
+        chain
+            .register_key_server(
+                &operator,
+                self.seal_package,
+                &format!("seal-dev-{index}"),
+                url,
+                public_key,
+                false,
             )
-            .await?;
-        let coin: Address = funded["coin_id"]
-            .as_str()
-            .and_then(|c| c.parse().ok())
-            .ok_or_else(|| DevError::Chain("no coin".into()))?;
-        let mut client = self.chain()?;
-        let chain_error = |e: tonic::Status| DevError::Chain(e.message().to_owned());
-        let coin_object = client
-            .ledger_client()
-            .get_object(proto::GetObjectRequest::new(&coin))
             .await
-            .map_err(chain_error)?
-            .into_inner()
-            .object
-            .unwrap_or_default();
-        let digest = coin_object
-            .digest
-            .and_then(|d| d.parse().ok())
-            .ok_or_else(|| DevError::Chain("coin without digest".into()))?;
-        let gas = ObjectReference::new(coin, coin_object.version.unwrap_or_default(), digest);
-        let pure = |value: &dyn erased::Bcs| Input::Pure(value.bytes());
-        let name = format!("seal-dev-{index}");
-        let inputs = vec![
-            pure(&name),
-            pure(&url.to_owned()),
-            pure(&0u8),
-            pure(&public_key.to_bytes().to_vec()),
-        ];
-        let call = MoveCall {
-            package: self.seal_package,
-            module: Identifier::from_static("key_server"),
-            function: Identifier::from_static("create_and_transfer_v1"),
-            type_arguments: vec![],
-            arguments: (0..4).map(Argument::Input).collect(),
-        };
-        let transaction = Transaction {
-            kind: TransactionKind::ProgrammableTransaction(ProgrammableTransaction {
-                inputs,
-                commands: vec![PtbCommand::MoveCall(call)],
-            }),
-            sender: address,
-            gas_payment: GasPayment {
-                objects: vec![gas],
-                owner: address,
-                price: 1000,
-                budget: 50_000_000,
-            },
-            expiration: TransactionExpiration::None,
-        };
-        let signature = operator
-            .sign_transaction(&transaction)
-            .map_err(|e| DevError::Chain(e.to_string()))?;
-        let mut request = proto::ExecuteTransactionRequest::default();
-        request.signatures = vec![signature.into()];
-        request.transaction = Some(transaction.into());
-        client
-            .execution_client()
-            .execute_transaction(request)
-            .await
-            .map_err(chain_error)?;
-        let mut owned = proto::ListOwnedObjectsRequest::default();
-        owned.owner = Some(address.to_string());
-        owned.object_type = Some(format!("{}::key_server::KeyServer", self.seal_package));
-        owned.read_mask = Some(FieldMask::from_str("object_id"));
-        let objects = client
-            .state_client()
-            .list_owned_objects(owned)
-            .await
-            .map_err(chain_error)?
-            .into_inner()
-            .objects;
-        objects
-            .first()
-            .and_then(|o| o.object_id.as_deref())
-            .and_then(|id| id.parse().ok())
-            .ok_or_else(|| DevError::Chain("the registration created no KeyServer".into()))
+            .map_err(|e| DevError::Chain(e.0))
     }
 
     /// What `seal dev --info-file` writes.
@@ -420,17 +350,5 @@ impl Drop for DevStack {
         }
         let _ = self.localnet.kill();
         let _ = self.localnet.wait();
-    }
-}
-
-/// BCS encoding of heterogeneous pure arguments.
-mod erased {
-    pub trait Bcs {
-        fn bytes(&self) -> Vec<u8>;
-    }
-    impl<T: serde::Serialize> Bcs for T {
-        fn bytes(&self) -> Vec<u8> {
-            bcs::to_bytes(self).unwrap_or_default()
-        }
     }
 }

@@ -18,12 +18,9 @@ use seal_protocol::certificate::{Certificate, request_signing_bytes};
 use seal_protocol::crypto::{G1Point, G2Point};
 use sui_crypto::SuiSigner;
 use sui_crypto::ed25519::Ed25519PrivateKey;
-use sui_rpc::field::{FieldMask, FieldMaskUtil};
-use sui_rpc::proto::sui::rpc::v2 as proto;
 use sui_sdk_types::{
-    Address, Argument, Command as PtbCommand, GasPayment, Identifier, Input, MoveCall,
-    ObjectReference, PersonalMessage, ProgrammableTransaction, Transaction, TransactionExpiration,
-    TransactionKind,
+    Address, Argument, Command as PtbCommand, Identifier, Input, MoveCall, PersonalMessage,
+    ProgrammableTransaction,
 };
 
 /// A workspace binary, built on demand when this package's tests run alone.
@@ -352,75 +349,24 @@ impl Stack {
     pub async fn register_key_server(&self, public_key: &G2Point, operator_seed: u8) -> Address {
         let operator = Ed25519PrivateKey::new([operator_seed; 32]);
         let address = operator.public_key().derive_address();
-        let funded = self
-            .admin(
-                "/admin/fund",
-                serde_json::json!({ "address": address, "amount": 1_000_000_000u64 }),
+        self.admin(
+            "/admin/fund",
+            serde_json::json!({ "address": address, "amount": 1_000_000_000u64 }),
+        )
+        .await;
+        let mut chain =
+            seal_client::chain::Chain::new(&format!("http://{}", self.localnet_address)).unwrap();
+        chain
+            .register_key_server(
+                &operator,
+                self.seal_package,
+                "test server",
+                "http://127.0.0.1",
+                public_key,
+                false,
             )
-            .await;
-        let coin: Address = funded["coin_id"].as_str().unwrap().parse().unwrap();
-        let mut client = sui_rpc::Client::new(format!("http://{}", self.localnet_address)).unwrap();
-        let object = client
-            .ledger_client()
-            .get_object(proto::GetObjectRequest::new(&coin))
             .await
             .unwrap()
-            .into_inner()
-            .object
-            .unwrap();
-        let gas = ObjectReference::new(
-            coin,
-            object.version.unwrap(),
-            object.digest.unwrap().parse().unwrap(),
-        );
-        let pure = |bytes: Vec<u8>| Input::Pure(bytes);
-        let inputs = vec![
-            pure(bcs::to_bytes("test server").unwrap()),
-            pure(bcs::to_bytes("http://127.0.0.1").unwrap()),
-            pure(vec![0]),
-            pure(bcs::to_bytes(&public_key.to_bytes().to_vec()).unwrap()),
-        ];
-        let call = MoveCall {
-            package: self.seal_package,
-            module: Identifier::from_static("key_server"),
-            function: Identifier::from_static("create_and_transfer_v1"),
-            type_arguments: vec![],
-            arguments: (0..4).map(Argument::Input).collect(),
-        };
-        let transaction = Transaction {
-            kind: TransactionKind::ProgrammableTransaction(ProgrammableTransaction {
-                inputs,
-                commands: vec![PtbCommand::MoveCall(call)],
-            }),
-            sender: address,
-            gas_payment: GasPayment {
-                objects: vec![gas],
-                owner: address,
-                price: 1000,
-                budget: 10_000_000,
-            },
-            expiration: TransactionExpiration::None,
-        };
-        let mut request = proto::ExecuteTransactionRequest::default();
-        request.signatures = vec![operator.sign_transaction(&transaction).unwrap().into()];
-        request.transaction = Some(transaction.into());
-        client
-            .execution_client()
-            .execute_transaction(request)
-            .await
-            .unwrap();
-        let mut owned = proto::ListOwnedObjectsRequest::default();
-        owned.owner = Some(address.to_string());
-        owned.object_type = Some(format!("{}::key_server::KeyServer", self.seal_package));
-        owned.read_mask = Some(FieldMask::from_str("object_id"));
-        let objects = client
-            .state_client()
-            .list_owned_objects(owned)
-            .await
-            .unwrap()
-            .into_inner()
-            .objects;
-        objects[0].object_id.as_deref().unwrap().parse().unwrap()
     }
 }
 

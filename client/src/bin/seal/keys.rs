@@ -7,7 +7,6 @@ use std::path::Path;
 use seal_client::chain::Chain;
 use seal_protocol::Address;
 use sui_crypto::ed25519::Ed25519PrivateKey;
-use sui_sdk_types::{Argument, Command, Identifier, Input, MoveCall, ProgrammableTransaction};
 
 /// Writes a new user key (hex of the 32-byte Ed25519 secret) and prints its address.
 pub fn keygen(out: &Path) -> Result<(), String> {
@@ -133,38 +132,14 @@ pub async fn key_server(command: KeyServerCommand) -> Result<(), String> {
             let signer = read_key(&key)?;
             let pk = hex::decode(public_key.trim_start_matches("0x"))
                 .map_err(|_| "--public-key is not hex")?;
-            let pure = |bytes: Vec<u8>| Input::Pure(bytes);
-            let encode = |value: &str| bcs::to_bytes(value).unwrap_or_default();
-            let inputs = vec![
-                pure(encode(&name)),
-                pure(encode(&url)),
-                pure(vec![0]),
-                pure(bcs::to_bytes(&pk).unwrap_or_default()),
-            ];
-            let function = if v2 {
-                "create_and_transfer_v2_independent_server"
-            } else {
-                "create_and_transfer_v1"
-            };
-            let call = MoveCall {
-                package: seal_package,
-                module: Identifier::from_static("key_server"),
-                function: Identifier::new(function).map_err(|e| e.to_string())?,
-                type_arguments: vec![],
-                arguments: (0..4).map(Argument::Input).collect(),
-            };
-            let ptb = ProgrammableTransaction {
-                inputs,
-                commands: vec![Command::MoveCall(call)],
-            };
+            let pk = seal_protocol::crypto::G2Point::from_bytes(&pk)
+                .map_err(|e| format!("--public-key: {e}"))?;
             let mut chain = Chain::new(&node).map_err(|e| e.to_string())?;
-            let created = chain
-                .execute(&signer, ptb)
+            let id = chain
+                .register_key_server(&signer, seal_package, &name, &url, &pk, v2)
                 .await
                 .map_err(|e| e.to_string())?;
-            for id in created {
-                println!("{id}");
-            }
+            println!("{id}");
             Ok(())
         }
         KeyServerCommand::Show { node, id } => {
