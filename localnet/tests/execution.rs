@@ -5,59 +5,11 @@
 mod common;
 
 use common::*;
-use seal_localnet::clock::CLOCK_ID;
 use seal_protocol::onchain::{
     DynamicField, KeyServer, KeyServerV1, KeyServerV2, ServerType, key_server_field_id,
 };
 use sui_rpc::proto::sui::rpc::v2 as proto;
 use sui_sdk_types::{Address, Argument, Command, Input, SharedInput, SplitCoins, TransferObjects};
-
-/// Simulates as the key server does: no gas, object inputs by id only (versions stripped).
-async fn simulate(
-    net: &Localnet,
-    sender: Address,
-    inputs: Vec<Input>,
-    commands: Vec<Command>,
-) -> proto::ExecutionStatus {
-    let transaction = transaction(sender, inputs, commands, vec![], 500_000_000);
-    let mut message: proto::Transaction = transaction.into();
-    if let Some(proto::transaction_kind::Data::ProgrammableTransaction(ptb)) =
-        message.kind.as_mut().and_then(|k| k.data.as_mut())
-    {
-        for input in &mut ptb.inputs {
-            input.version = None;
-            input.digest = None;
-        }
-    }
-    message.bcs = None;
-    let mut request = proto::SimulateTransactionRequest::default();
-    request.transaction = Some(message);
-    let response = net
-        .client()
-        .execution_client()
-        .simulate_transaction(request)
-        .await
-        .unwrap()
-        .into_inner();
-    status(&response.transaction.unwrap())
-}
-
-fn clock_input() -> Input {
-    Input::Shared(SharedInput::new(CLOCK_ID, 1, false))
-}
-
-fn abort_of(status: &proto::ExecutionStatus) -> (u64, String, String) {
-    let error = status.error.as_ref().expect("a failure");
-    let Some(proto::execution_error::ErrorDetails::Abort(abort)) = &error.error_details else {
-        panic!("not an abort: {error:?}");
-    };
-    let location = abort.location.as_ref().unwrap();
-    (
-        abort.abort_code.unwrap(),
-        location.package.clone().unwrap(),
-        location.module.clone().unwrap(),
-    )
-}
 
 #[tokio::test]
 async fn account_based_approves_only_the_own_address() {
@@ -260,27 +212,6 @@ async fn unknown_objects_are_not_found_and_malformed_transactions_invalid() {
         .await
         .unwrap_err();
     assert_eq!(invalid.code(), tonic::Code::InvalidArgument);
-}
-
-async fn execute(
-    net: &Localnet,
-    transaction: &sui_sdk_types::Transaction,
-    signatures: Vec<sui_sdk_types::UserSignature>,
-) -> Result<proto::ExecutedTransaction, tonic::Status> {
-    let mut request = proto::ExecuteTransactionRequest::default();
-    request.transaction = Some(transaction.clone().into());
-    request.signatures = signatures.into_iter().map(Into::into).collect();
-    request.read_mask = Some(
-        <sui_rpc::field::FieldMask as sui_rpc::field::FieldMaskUtil>::from_str("effects,objects"),
-    );
-    Ok(net
-        .client()
-        .execution_client()
-        .execute_transaction(request)
-        .await?
-        .into_inner()
-        .transaction
-        .unwrap())
 }
 
 const PK: &str = "a58bfa576a8efe2e2730bc664b3dbe70257d8e35106e4af7353d007dba092d722314a0aeb6bca5eed735466bbf471aef01e4da8d2efac13112c51d1411f6992b8604656ea2cf6a33ec10ce8468de20e1d7ecbfed8688a281d462f72a41602161";

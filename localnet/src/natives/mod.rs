@@ -8,7 +8,9 @@
 
 pub mod framework;
 pub mod patterns;
+pub mod private_data;
 pub mod seal;
+pub mod whitelist;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

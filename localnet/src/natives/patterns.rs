@@ -9,7 +9,12 @@ use crate::exec::{ExecResult, Value};
 /// The `patterns` package.
 pub static PATTERNS: NativePackage = NativePackage {
     name: "patterns",
-    modules: &[&ACCOUNT_BASED, &TLE],
+    modules: &[
+        &ACCOUNT_BASED,
+        &TLE,
+        &super::whitelist::WHITELIST,
+        &super::private_data::PRIVATE_DATA,
+    ],
 };
 
 /// `account_based::ENoAccess`.

@@ -248,3 +248,75 @@ pub async fn get_object(
         .object
         .unwrap_or_default())
 }
+
+/// Simulates as the key server does: no gas, object inputs by id only (versions stripped).
+pub async fn simulate(
+    net: &Localnet,
+    sender: Address,
+    inputs: Vec<Input>,
+    commands: Vec<Command>,
+) -> proto::ExecutionStatus {
+    let transaction = transaction(sender, inputs, commands, vec![], 500_000_000);
+    let mut message: proto::Transaction = transaction.into();
+    if let Some(proto::transaction_kind::Data::ProgrammableTransaction(ptb)) =
+        message.kind.as_mut().and_then(|k| k.data.as_mut())
+    {
+        for input in &mut ptb.inputs {
+            input.version = None;
+            input.digest = None;
+        }
+    }
+    message.bcs = None;
+    let mut request = proto::SimulateTransactionRequest::default();
+    request.transaction = Some(message);
+    let response = net
+        .client()
+        .execution_client()
+        .simulate_transaction(request)
+        .await
+        .unwrap()
+        .into_inner();
+    status(&response.transaction.unwrap())
+}
+
+pub fn clock_input() -> Input {
+    Input::Shared(sui_sdk_types::SharedInput::new(
+        seal_localnet::clock::CLOCK_ID,
+        1,
+        false,
+    ))
+}
+
+pub fn abort_of(status: &proto::ExecutionStatus) -> (u64, String, String) {
+    let error = status.error.as_ref().expect("a failure");
+    let Some(proto::execution_error::ErrorDetails::Abort(abort)) = &error.error_details else {
+        panic!("not an abort: {error:?}");
+    };
+    let location = abort.location.as_ref().unwrap();
+    (
+        abort.abort_code.unwrap(),
+        location.package.clone().unwrap(),
+        location.module.clone().unwrap(),
+    )
+}
+
+pub async fn execute(
+    net: &Localnet,
+    transaction: &sui_sdk_types::Transaction,
+    signatures: Vec<sui_sdk_types::UserSignature>,
+) -> Result<proto::ExecutedTransaction, tonic::Status> {
+    let mut request = proto::ExecuteTransactionRequest::default();
+    request.transaction = Some(transaction.clone().into());
+    request.signatures = signatures.into_iter().map(Into::into).collect();
+    request.read_mask = Some(
+        <sui_rpc::field::FieldMask as sui_rpc::field::FieldMaskUtil>::from_str("effects,objects"),
+    );
+    Ok(net
+        .client()
+        .execution_client()
+        .execute_transaction(request)
+        .await?
+        .into_inner()
+        .transaction
+        .unwrap())
+}

@@ -1,0 +1,284 @@
+//! The `whitelist` and `private_data` patterns through real transactions: created, changed and
+//! then asked for keys the way the key server asks (a dry run as the user).
+
+mod common;
+
+use common::*;
+use sui_rpc::proto::sui::rpc::v2 as proto;
+use sui_sdk_types::{Address, Argument, Input, ObjectData, Owner};
+
+/// Objects of a type (by struct name) and their owners.
+fn objects_named(net: &Localnet, name: &str) -> Vec<(Address, Owner)> {
+    let ledger = net.ledger.lock();
+    ledger
+        .objects()
+        .filter(|o| matches!(o.data(), ObjectData::Struct(s) if s.object_type().name().as_str() == name))
+        .map(|o| (o.object_id(), *o.owner()))
+        .collect()
+}
+
+async fn run(
+    net: &Localnet,
+    user: &User,
+    inputs: Vec<Input>,
+    module: &str,
+    function: &str,
+    args: u16,
+) -> proto::ExecutionStatus {
+    let coin = net.ledger.lock().fund(user.address, 100_000_000);
+    let tx = transaction(
+        user.address,
+        inputs,
+        vec![call(
+            patterns_package(),
+            module,
+            function,
+            (0..args).map(Argument::Input).collect(),
+        )],
+        vec![reference(&net.ledger, coin)],
+        10_000_000,
+    );
+    status(&execute(net, &tx, vec![user.sign(&tx)]).await.unwrap())
+}
+
+#[tokio::test]
+async fn whitelist_members_get_keys_for_ids_under_the_list() {
+    let net = Localnet::start().await;
+    let (admin, member, outsider) = (User::new(21), User::new(22), User::new(23));
+    assert_eq!(
+        run(
+            &net,
+            &admin,
+            vec![],
+            "whitelist",
+            "create_whitelist_entry",
+            0
+        )
+        .await
+        .success,
+        Some(true)
+    );
+    let lists = objects_named(&net, "Whitelist");
+    let (list, owner) = lists[0];
+    assert!(
+        matches!(owner, Owner::Shared(v) if v > 0),
+        "shared at the creating transaction's version: {owner:?}"
+    );
+    let cap = objects_named(&net, "Cap")[0].0;
+    let shared = |net: &Localnet| {
+        let initial = match net.ledger.lock().object(&list).unwrap().owner() {
+            Owner::Shared(v) => *v,
+            _ => 0,
+        };
+        (
+            Input::Shared(sui_sdk_types::SharedInput::new(list, initial, true)),
+            initial,
+        )
+    };
+
+    // The admin adds the member; adding twice aborts with EDuplicate (3).
+    let (wl, _) = shared(&net);
+    let add = |wl: Input| {
+        vec![
+            wl,
+            Input::ImmutableOrOwned(reference(&net.ledger, cap)),
+            pure(&member.address),
+        ]
+    };
+    assert_eq!(
+        run(&net, &admin, add(wl.clone()), "whitelist", "add", 3)
+            .await
+            .success,
+        Some(true)
+    );
+    let (wl, _) = shared(&net);
+    assert_eq!(
+        abort_of(&run(&net, &admin, add(wl), "whitelist", "add", 3).await).0,
+        3
+    );
+
+    let approve = |id: Vec<u8>, initial: u64| {
+        vec![
+            pure(&id),
+            Input::Shared(sui_sdk_types::SharedInput::new(list, initial, false)),
+        ]
+    };
+    let (_, initial) = shared(&net);
+    let under_list = [list.as_bytes(), b"nonce-1".as_slice()].concat();
+    let ok = simulate(
+        &net,
+        member.address,
+        approve(under_list.clone(), initial),
+        vec![call(
+            patterns_package(),
+            "whitelist",
+            "seal_approve",
+            vec![Argument::Input(0), Argument::Input(1)],
+        )],
+    )
+    .await;
+    assert_eq!(ok.success, Some(true), "{ok:?}");
+    let approve_call = || {
+        vec![call(
+            patterns_package(),
+            "whitelist",
+            "seal_approve",
+            vec![Argument::Input(0), Argument::Input(1)],
+        )]
+    };
+    // Not a member; an id outside the list's prefix.
+    let denied = simulate(
+        &net,
+        outsider.address,
+        approve(under_list.clone(), initial),
+        approve_call(),
+    )
+    .await;
+    assert_eq!(abort_of(&denied).0, 1);
+    let elsewhere = [Address::TWO.as_bytes(), b"nonce-1".as_slice()].concat();
+    assert_eq!(
+        abort_of(
+            &simulate(
+                &net,
+                member.address,
+                approve(elsewhere, initial),
+                approve_call()
+            )
+            .await
+        )
+        .0,
+        1
+    );
+
+    // Removed: refused again. Removing a non-member aborts with ENotInWhitelist (4).
+    let (wl, _) = shared(&net);
+    let remove = |wl: Input| {
+        vec![
+            wl,
+            Input::ImmutableOrOwned(reference(&net.ledger, cap)),
+            pure(&member.address),
+        ]
+    };
+    assert_eq!(
+        run(&net, &admin, remove(wl), "whitelist", "remove", 3)
+            .await
+            .success,
+        Some(true)
+    );
+    assert_eq!(
+        abort_of(
+            &simulate(
+                &net,
+                member.address,
+                approve(under_list, initial),
+                approve_call()
+            )
+            .await
+        )
+        .0,
+        1
+    );
+    let (wl, _) = shared(&net);
+    assert_eq!(
+        abort_of(&run(&net, &admin, remove(wl), "whitelist", "remove", 3).await).0,
+        4
+    );
+
+    // Another list's cap is refused with EInvalidCap (2).
+    assert_eq!(
+        run(
+            &net,
+            &outsider,
+            vec![],
+            "whitelist",
+            "create_whitelist_entry",
+            0
+        )
+        .await
+        .success,
+        Some(true)
+    );
+    let other_cap = objects_named(&net, "Cap")
+        .into_iter()
+        .find(|(_, o)| *o == Owner::Address(outsider.address))
+        .unwrap()
+        .0;
+    let (wl, _) = shared(&net);
+    let foreign = vec![
+        wl,
+        Input::ImmutableOrOwned(reference(&net.ledger, other_cap)),
+        pure(&outsider.address),
+    ];
+    assert_eq!(
+        abort_of(&run(&net, &outsider, foreign, "whitelist", "add", 3).await).0,
+        2
+    );
+}
+
+#[tokio::test]
+async fn private_data_is_for_its_owner_with_the_right_nonce() {
+    let net = Localnet::start().await;
+    let (owner, other) = (User::new(31), User::new(32));
+    let stored = run(
+        &net,
+        &owner,
+        vec![pure(&b"n1".to_vec()), pure(&b"ciphertext".to_vec())],
+        "private_data",
+        "store_entry",
+        2,
+    )
+    .await;
+    assert_eq!(stored.success, Some(true));
+    let object = objects_named(&net, "PrivateData")[0].0;
+    let approve = || {
+        vec![call(
+            patterns_package(),
+            "private_data",
+            "seal_approve",
+            vec![Argument::Input(0), Argument::Input(1)],
+        )]
+    };
+    let id = |nonce: &[u8]| [owner.address.as_bytes(), nonce].concat();
+    let input = |net: &Localnet| Input::ImmutableOrOwned(reference(&net.ledger, object));
+
+    let ok = simulate(
+        &net,
+        owner.address,
+        vec![pure(&id(b"n1")), input(&net)],
+        approve(),
+    )
+    .await;
+    assert_eq!(ok.success, Some(true), "{ok:?}");
+    assert_eq!(
+        abort_of(
+            &simulate(
+                &net,
+                owner.address,
+                vec![pure(&id(b"n2")), input(&net)],
+                approve()
+            )
+            .await
+        )
+        .0,
+        77
+    );
+    // Someone else cannot use the owner's object as an input at all.
+    let mut request = proto::SimulateTransactionRequest::default();
+    request.transaction = Some(
+        transaction(
+            other.address,
+            vec![pure(&id(b"n1")), input(&net)],
+            approve(),
+            vec![],
+            1,
+        )
+        .into(),
+    );
+    let refused = net
+        .client()
+        .execution_client()
+        .simulate_transaction(request)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), tonic::Code::InvalidArgument);
+}
