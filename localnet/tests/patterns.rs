@@ -282,3 +282,104 @@ async fn private_data_is_for_its_owner_with_the_right_nonce() {
         .unwrap_err();
     assert_eq!(refused.code(), tonic::Code::InvalidArgument);
 }
+
+#[tokio::test]
+async fn key_requests_admit_listed_users_for_a_minute() {
+    let net = Localnet::start().await;
+    let (admin, user, outsider) = (User::new(41), User::new(42), User::new(43));
+    let created = run(
+        &net,
+        &admin,
+        vec![pure(&vec![user.address])],
+        "key_request",
+        "create_list_entry",
+        1,
+    )
+    .await;
+    assert_eq!(created.success, Some(true), "{created:?}");
+    let list = objects_named(&net, "RequestList")[0];
+    let Owner::Shared(initial) = list.1 else {
+        panic!("the list is shared")
+    };
+    let list_input = Input::Shared(sui_sdk_types::SharedInput::new(list.0, initial, false));
+
+    // Only listed users get a request.
+    assert_eq!(
+        run(
+            &net,
+            &user,
+            vec![list_input.clone(), clock_input()],
+            "key_request",
+            "request_key",
+            2
+        )
+        .await
+        .success,
+        Some(true)
+    );
+    assert_eq!(
+        abort_of(
+            &run(
+                &net,
+                &outsider,
+                vec![list_input, clock_input()],
+                "key_request",
+                "request_key",
+                2
+            )
+            .await
+        )
+        .0,
+        1
+    );
+    let request = objects_named(&net, "KeyRequest")[0].0;
+
+    let approve = |id: Vec<u8>| {
+        let inputs = vec![
+            pure(&id),
+            Input::ImmutableOrOwned(reference(&net.ledger, request)),
+            clock_input(),
+        ];
+        (
+            inputs,
+            vec![call(
+                patterns_package(),
+                "key_request",
+                "seal_approve",
+                vec![Argument::Input(0), Argument::Input(1), Argument::Input(2)],
+            )],
+        )
+    };
+    let (inputs, commands) = approve(list.0.as_bytes().to_vec());
+    assert_eq!(
+        simulate(&net, user.address, inputs, commands).await.success,
+        Some(true)
+    );
+    // Another id than the request names.
+    let (inputs, commands) = approve(Address::TWO.as_bytes().to_vec());
+    assert_eq!(
+        abort_of(&simulate(&net, user.address, inputs, commands).await).0,
+        1
+    );
+    // Another user cannot even present the request (it is owned).
+    let (inputs, commands) = approve(list.0.as_bytes().to_vec());
+    let mut simulation = proto::SimulateTransactionRequest::default();
+    simulation.transaction =
+        Some(transaction(outsider.address, inputs, commands, vec![], 1).into());
+    assert_eq!(
+        net.client()
+            .execution_client()
+            .simulate_transaction(simulation)
+            .await
+            .unwrap_err()
+            .code(),
+        tonic::Code::InvalidArgument
+    );
+    // Expired after a minute.
+    net.ledger.lock().advance_clock(60_001);
+    let (inputs, commands) = approve(list.0.as_bytes().to_vec());
+    assert_eq!(
+        abort_of(&simulate(&net, user.address, inputs, commands).await).0,
+        1
+    );
+}

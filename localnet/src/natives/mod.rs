@@ -7,6 +7,7 @@
 //! write a module table and list it in its package: nothing else changes.
 
 pub mod framework;
+pub mod key_request;
 pub mod patterns;
 pub mod private_data;
 pub mod seal;

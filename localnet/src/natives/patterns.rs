@@ -14,6 +14,7 @@ pub static PATTERNS: NativePackage = NativePackage {
         &TLE,
         &super::whitelist::WHITELIST,
         &super::private_data::PRIVATE_DATA,
+        &super::key_request::KEY_REQUEST,
     ],
 };
 
