@@ -106,19 +106,7 @@ async fn the_whole_stack_serves_policies_and_refuses_precisely() {
     assert_error(&fetch(&stack, &body(&request)).await, 403, "NoAccess");
 
     // Each error kind from a crafted request.
-    let good = || {
-        user.request(
-            patterns,
-            &Requester::ptb(
-                patterns,
-                "account_based",
-                std::slice::from_ref(&own),
-                vec![],
-            ),
-            now_ms() - 1_000,
-            10,
-        )
-    };
+    let good = || user.own_account_request(patterns, now_ms() - 1_000, 10);
     let mut bad_ptb = good();
     bad_ptb.ptb = seal_protocol::encoding::to_base64([1, 2, 3]);
     assert_error(&fetch(&stack, &body(&bad_ptb)).await, 403, "InvalidPTB");
@@ -151,49 +139,19 @@ async fn the_whole_stack_serves_policies_and_refuses_precisely() {
         403,
         "InvalidSessionSignature",
     );
-    let expired = user.request(
-        patterns,
-        &Requester::ptb(
-            patterns,
-            "account_based",
-            std::slice::from_ref(&own),
-            vec![],
-        ),
-        now_ms() - 11 * 60_000,
-        10,
-    );
+    let expired = user.own_account_request(patterns, now_ms() - 11 * 60_000, 10);
     assert_error(
         &fetch(&stack, &body(&expired)).await,
         403,
         "InvalidCertificate",
     );
-    let future_certificate = user.request(
-        patterns,
-        &Requester::ptb(
-            patterns,
-            "account_based",
-            std::slice::from_ref(&own),
-            vec![],
-        ),
-        now_ms() + 60_000,
-        10,
-    );
+    let future_certificate = user.own_account_request(patterns, now_ms() + 60_000, 10);
     assert_error(
         &fetch(&stack, &body(&future_certificate)).await,
         403,
         "InvalidCertificate",
     );
-    let too_long = user.request(
-        patterns,
-        &Requester::ptb(
-            patterns,
-            "account_based",
-            std::slice::from_ref(&own),
-            vec![],
-        ),
-        now_ms() - 1_000,
-        31,
-    );
+    let too_long = user.own_account_request(patterns, now_ms() - 1_000, 31);
     assert_error(
         &fetch(&stack, &body(&too_long)).await,
         403,
@@ -374,17 +332,7 @@ async fn an_exhausted_keyvault_budget_is_a_retryable_503() {
     );
     let answer = fetch(&stack, &body(&hundred)).await;
     assert_eq!(answer.0, 200, "{}", answer.2);
-    let one = user.request(
-        patterns,
-        &Requester::ptb(
-            patterns,
-            "account_based",
-            std::slice::from_ref(&own),
-            vec![],
-        ),
-        now_ms() - 1_000,
-        10,
-    );
+    let one = user.own_account_request(patterns, now_ms() - 1_000, 10);
     let answer = fetch(&stack, &body(&one)).await;
     assert_error(&answer, 503, "Failure");
     let retry: u64 = header(&answer.1, "retry-after").unwrap().parse().unwrap();
@@ -403,17 +351,7 @@ async fn https_serves_the_same_api() {
     let user = Requester::new(6);
     let patterns = stack.patterns_package;
     let own = user.address.as_bytes().to_vec();
-    let request = user.request(
-        patterns,
-        &Requester::ptb(
-            patterns,
-            "account_based",
-            std::slice::from_ref(&own),
-            vec![],
-        ),
-        now_ms() - 1_000,
-        10,
-    );
+    let request = user.own_account_request(patterns, now_ms() - 1_000, 10);
     let body = body(&request);
 
     let mut roots = rustls::RootCertStore::empty();
@@ -515,17 +453,7 @@ async fn permissioned_mode_serves_only_the_listed_packages() {
     let user = Requester::new(8);
     let own = user.address.as_bytes().to_vec();
     let patterns = stack.patterns_package;
-    let request = user.request(
-        patterns,
-        &Requester::ptb(
-            patterns,
-            "account_based",
-            std::slice::from_ref(&own),
-            vec![],
-        ),
-        now_ms() - 1_000,
-        10,
-    );
+    let request = user.own_account_request(patterns, now_ms() - 1_000, 10);
     let answer = fetch(&stack, &body(&request)).await;
     assert_eq!(answer.0, 200, "{}", answer.2);
     let keys: FetchKeyResponse = serde_json::from_str(&answer.2).unwrap();

@@ -423,6 +423,19 @@ impl Requester {
         ProgrammableTransaction { inputs, commands }
     }
 
+    /// A signed request for the requester's own address under `account_based` of
+    /// `package`: the request most tests start from before changing one field.
+    pub fn own_account_request(
+        &self,
+        package: Address,
+        creation_time: u64,
+        ttl_min: u16,
+    ) -> FetchKeyRequest {
+        let own = self.address.as_bytes().to_vec();
+        let ptb = Self::ptb(package, "account_based", &[own], vec![]);
+        self.request(package, &ptb, creation_time, ttl_min)
+    }
+
     /// A signed request; `creation_time` and `ttl_min` as given.
     pub fn request(
         &self,
