@@ -5,41 +5,7 @@ mod common;
 
 use common::*;
 use sui_rpc::proto::sui::rpc::v2 as proto;
-use sui_sdk_types::{Address, Argument, Input, ObjectData, Owner};
-
-/// Objects of a type (by struct name) and their owners.
-fn objects_named(net: &Localnet, name: &str) -> Vec<(Address, Owner)> {
-    let ledger = net.ledger.lock();
-    ledger
-        .objects()
-        .filter(|o| matches!(o.data(), ObjectData::Struct(s) if s.object_type().name().as_str() == name))
-        .map(|o| (o.object_id(), *o.owner()))
-        .collect()
-}
-
-async fn run(
-    net: &Localnet,
-    user: &User,
-    inputs: Vec<Input>,
-    module: &str,
-    function: &str,
-    args: u16,
-) -> proto::ExecutionStatus {
-    let coin = net.ledger.lock().fund(user.address, 100_000_000);
-    let tx = transaction(
-        user.address,
-        inputs,
-        vec![call(
-            patterns_package(),
-            module,
-            function,
-            (0..args).map(Argument::Input).collect(),
-        )],
-        vec![reference(&net.ledger, coin)],
-        10_000_000,
-    );
-    status(&execute(net, &tx, vec![user.sign(&tx)]).await.unwrap())
-}
+use sui_sdk_types::{Address, Argument, Input, Owner};
 
 #[tokio::test]
 async fn whitelist_members_get_keys_for_ids_under_the_list() {

@@ -29,6 +29,8 @@ pub enum ExecError {
     ArgumentIndex(u16),
     /// A value was used after being moved.
     ArgumentMoved(u16),
+    /// The gas coin passed by value to a Move call, by position.
+    GasCoinByValue(u16),
     /// A result with an object that was neither transferred nor consumed.
     UnusedValue(u16),
     /// An object the transaction cannot see.
@@ -82,6 +84,10 @@ impl ExecError {
             ExecError::ArgumentMoved(i) => ExecutionError::CommandArgumentError {
                 argument: *i,
                 kind: Arg::InvalidValueUsage,
+            },
+            ExecError::GasCoinByValue(i) => ExecutionError::CommandArgumentError {
+                argument: *i,
+                kind: Arg::InvalidGasCoinUsage,
             },
             ExecError::UnusedValue(result) => ExecutionError::UnusedValueWithoutDrop {
                 result: *result,

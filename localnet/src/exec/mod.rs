@@ -149,6 +149,10 @@ impl<'c, 'l> Interpreter<'c, 'l> {
         for (position, (argument, param)) in call.arguments.iter().zip(function.params).enumerate()
         {
             let position = position as u16;
+            // As on Sui, the gas coin can be borrowed by a Move call but never taken by value.
+            if *param == Param::Val && *argument == Argument::Gas {
+                return Err(ExecError::GasCoinByValue(position));
+            }
             let value = self.argument(argument, position)?;
             match (param, &value) {
                 (Param::Pure, Value::Pure(_)) => {}

@@ -11,6 +11,7 @@ pub mod key_request;
 pub mod patterns;
 pub mod private_data;
 pub mod seal;
+pub mod subscription;
 pub mod whitelist;
 
 use serde::Serialize;

@@ -15,6 +15,7 @@ pub static PATTERNS: NativePackage = NativePackage {
         &super::whitelist::WHITELIST,
         &super::private_data::PRIVATE_DATA,
         &super::key_request::KEY_REQUEST,
+        &super::subscription::SUBSCRIPTION,
     ],
 };
 

@@ -10,8 +10,9 @@ use sui_crypto::SuiSigner;
 use sui_crypto::ed25519::Ed25519PrivateKey;
 use sui_rpc::proto::sui::rpc::v2 as proto;
 use sui_sdk_types::{
-    Address, Argument, Command, GasPayment, Identifier, Input, MoveCall, ObjectReference,
-    ProgrammableTransaction, Transaction, TransactionExpiration, TransactionKind, UserSignature,
+    Address, Argument, Command, GasPayment, Identifier, Input, MoveCall, ObjectData,
+    ObjectReference, Owner, ProgrammableTransaction, Transaction, TransactionExpiration,
+    TransactionKind, UserSignature,
 };
 
 /// The clock's first reading in tests.
@@ -319,4 +320,39 @@ pub async fn execute(
         .into_inner()
         .transaction
         .unwrap())
+}
+
+/// Objects of a type (by struct name) and their owners.
+pub fn objects_named(net: &Localnet, name: &str) -> Vec<(Address, Owner)> {
+    let ledger = net.ledger.lock();
+    ledger
+        .objects()
+        .filter(|o| matches!(o.data(), ObjectData::Struct(s) if s.object_type().name().as_str() == name))
+        .map(|o| (o.object_id(), *o.owner()))
+        .collect()
+}
+
+/// Runs `module::function(inputs[0..args])` of the patterns package as `user`, paying gas.
+pub async fn run(
+    net: &Localnet,
+    user: &User,
+    inputs: Vec<Input>,
+    module: &str,
+    function: &str,
+    args: u16,
+) -> proto::ExecutionStatus {
+    let coin = net.ledger.lock().fund(user.address, 100_000_000);
+    let tx = transaction(
+        user.address,
+        inputs,
+        vec![call(
+            patterns_package(),
+            module,
+            function,
+            (0..args).map(Argument::Input).collect(),
+        )],
+        vec![reference(&net.ledger, coin)],
+        10_000_000,
+    );
+    status(&execute(net, &tx, vec![user.sign(&tx)]).await.unwrap())
 }

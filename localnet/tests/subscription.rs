@@ -1,0 +1,266 @@
+//! The `subscription` pattern through real transactions: a service is created, subscribers pay
+//! the exact fee to its owner, and keys are asked for the way the key server asks (a dry run as
+//! the subscriber) while the subscription lasts.
+
+mod common;
+
+use common::*;
+use sui_rpc::proto::sui::rpc::v2 as proto;
+use sui_sdk_types::{Address, Argument, Command, Input, ObjectData, Owner, SplitCoins};
+
+const FEE: u64 = 1_000;
+const TTL_MS: u64 = 60_000;
+
+/// Executes `commands` as `user`, paying gas from a fresh faucet coin.
+async fn pay(
+    net: &Localnet,
+    user: &User,
+    inputs: Vec<Input>,
+    commands: Vec<Command>,
+) -> proto::ExecutionStatus {
+    let coin = net.ledger.lock().fund(user.address, 100_000_000);
+    let tx = transaction(
+        user.address,
+        inputs,
+        commands,
+        vec![reference(&net.ledger, coin)],
+        10_000_000,
+    );
+    status(&execute(net, &tx, vec![user.sign(&tx)]).await.unwrap())
+}
+
+/// `[fee, service, clock, recipient]` and the commands: split `amount` off the gas coin,
+/// subscribe with it, then place the subscription with `placement`.
+fn subscribe_ptb(
+    service: Input,
+    amount: u64,
+    recipient: Address,
+    placement: Command,
+) -> (Vec<Input>, Vec<Command>) {
+    let inputs = vec![pure(&amount), service, clock_input(), pure(&recipient)];
+    let commands = vec![
+        Command::SplitCoins(SplitCoins {
+            coin: Argument::Gas,
+            amounts: vec![Argument::Input(0)],
+        }),
+        call(
+            patterns_package(),
+            "subscription",
+            "subscribe",
+            vec![Argument::Result(0), Argument::Input(1), Argument::Input(2)],
+        ),
+        placement,
+    ];
+    (inputs, commands)
+}
+
+fn transfer_to_recipient() -> Command {
+    call(
+        patterns_package(),
+        "subscription",
+        "transfer",
+        vec![Argument::Result(1), Argument::Input(3)],
+    )
+}
+
+/// Creates a service owned by `owner`; returns its id and its shared input.
+async fn create_service(net: &Localnet, owner: &User, name: &str) -> (Address, Input) {
+    let before = objects_named(net, "Service");
+    let created = run(
+        net,
+        owner,
+        vec![pure(&FEE), pure(&TTL_MS), pure(&name.to_owned())],
+        "subscription",
+        "create_service_entry",
+        3,
+    )
+    .await;
+    assert_eq!(created.success, Some(true), "{created:?}");
+    let (id, owner) = objects_named(net, "Service")
+        .into_iter()
+        .find(|service| !before.contains(service))
+        .unwrap();
+    let Owner::Shared(initial) = owner else {
+        panic!("a service is shared")
+    };
+    let input = Input::Shared(sui_sdk_types::SharedInput::new(id, initial, false));
+    (id, input)
+}
+
+/// The balances of the SUI coins `owner` holds.
+fn coin_values(net: &Localnet, owner: Address) -> Vec<u64> {
+    let ledger = net.ledger.lock();
+    let mut values: Vec<u64> = ledger
+        .objects()
+        .filter(|o| *o.owner() == Owner::Address(owner))
+        .filter_map(|o| match o.data() {
+            ObjectData::Struct(s) if s.object_type().name().as_str() == "Coin" => {
+                Some(u64::from_le_bytes(s.contents()[32..40].try_into().unwrap()))
+            }
+            _ => None,
+        })
+        .collect();
+    values.sort();
+    values
+}
+
+#[tokio::test]
+async fn subscribers_pay_the_owner_and_get_keys_until_the_subscription_ends() {
+    let net = Localnet::start().await;
+    let (owner, subscriber) = (User::new(51), User::new(52));
+    let (service, service_input) = create_service(&net, &owner, "news").await;
+    let caps = objects_named(&net, "Cap");
+    assert!(caps.contains(&(caps[0].0, Owner::Address(owner.address))));
+
+    // A wrong fee aborts with EInvalidFee.
+    let (inputs, commands) = subscribe_ptb(
+        service_input.clone(),
+        FEE - 1,
+        subscriber.address,
+        transfer_to_recipient(),
+    );
+    assert_eq!(
+        abort_of(&pay(&net, &subscriber, inputs, commands).await).0,
+        1
+    );
+    // The exact fee buys a subscription; the coin goes to the service's owner.
+    let owner_coins = coin_values(&net, owner.address);
+    let (inputs, commands) = subscribe_ptb(
+        service_input.clone(),
+        FEE,
+        subscriber.address,
+        transfer_to_recipient(),
+    );
+    let paid = pay(&net, &subscriber, inputs, commands).await;
+    assert_eq!(paid.success, Some(true), "{paid:?}");
+    let mut expected = owner_coins.clone();
+    expected.push(FEE);
+    expected.sort();
+    assert_eq!(coin_values(&net, owner.address), expected);
+    let subscriptions = objects_named(&net, "Subscription");
+    assert_eq!(subscriptions.len(), 1);
+    let (subscription, holder) = subscriptions[0];
+    assert_eq!(holder, Owner::Address(subscriber.address));
+
+    let approve = |id: Vec<u8>, service_input: Input| {
+        let inputs = vec![
+            pure(&id),
+            Input::ImmutableOrOwned(reference(&net.ledger, subscription)),
+            service_input,
+            clock_input(),
+        ];
+        let commands = vec![call(
+            patterns_package(),
+            "subscription",
+            "seal_approve",
+            (0..4).map(Argument::Input).collect(),
+        )];
+        (inputs, commands)
+    };
+    let under_service = [service.as_bytes(), b"episode 1".as_slice()].concat();
+    let (inputs, commands) = approve(under_service.clone(), service_input.clone());
+    let approved = simulate(&net, subscriber.address, inputs, commands).await;
+    assert_eq!(approved.success, Some(true), "{approved:?}");
+    // An id outside the service's prefix.
+    let (inputs, commands) = approve(b"episode 1".to_vec(), service_input.clone());
+    assert_eq!(
+        abort_of(&simulate(&net, subscriber.address, inputs, commands).await).0,
+        2
+    );
+    // The subscription presented with another service.
+    let (other, other_input) = create_service(&net, &owner, "sports").await;
+    let (inputs, commands) = approve(other.as_bytes().to_vec(), other_input);
+    assert_eq!(
+        abort_of(&simulate(&net, subscriber.address, inputs, commands).await).0,
+        2
+    );
+    // Still valid at exactly `created_at + ttl`, refused a millisecond later.
+    net.ledger.lock().advance_clock(TTL_MS);
+    let (inputs, commands) = approve(under_service.clone(), service_input.clone());
+    assert_eq!(
+        simulate(&net, subscriber.address, inputs, commands)
+            .await
+            .success,
+        Some(true)
+    );
+    net.ledger.lock().advance_clock(1);
+    let (inputs, commands) = approve(under_service, service_input);
+    assert_eq!(
+        abort_of(&simulate(&net, subscriber.address, inputs, commands).await).0,
+        2
+    );
+}
+
+#[tokio::test]
+async fn a_subscription_moves_only_through_its_module() {
+    let net = Localnet::start().await;
+    let (owner, subscriber) = (User::new(53), User::new(54));
+    let (_, service_input) = create_service(&net, &owner, "news").await;
+    use proto::command_argument_error::CommandArgumentErrorKind as ArgumentKind;
+    use proto::execution_error::{ErrorDetails, ExecutionErrorKind};
+    // The failure's kind, and for an argument error its kind; nothing was created.
+    let failed = |status: proto::ExecutionStatus| {
+        assert_eq!(status.success, Some(false), "{status:?}");
+        assert!(objects_named(&net, "Subscription").is_empty());
+        let error = status.error.unwrap();
+        let argument = match &error.error_details {
+            Some(ErrorDetails::CommandArgumentError(e)) => Some(e.kind()),
+            _ => None,
+        };
+        (error.kind(), argument)
+    };
+
+    // Left unplaced: the PTB fails (a `key`-only value cannot be dropped).
+    let (inputs, mut commands) = subscribe_ptb(
+        service_input.clone(),
+        FEE,
+        subscriber.address,
+        transfer_to_recipient(),
+    );
+    commands.pop();
+    assert_eq!(
+        failed(pay(&net, &subscriber, inputs, commands).await),
+        (ExecutionErrorKind::UnusedValueWithoutDrop, None)
+    );
+    // `TransferObjects` needs `store`, which a subscription lacks.
+    let placement = Command::TransferObjects(sui_sdk_types::TransferObjects {
+        objects: vec![Argument::Result(1)],
+        address: Argument::Input(3),
+    });
+    let (inputs, commands) =
+        subscribe_ptb(service_input.clone(), FEE, subscriber.address, placement);
+    assert_eq!(
+        failed(pay(&net, &subscriber, inputs, commands).await),
+        (
+            ExecutionErrorKind::CommandArgumentError,
+            Some(ArgumentKind::TypeMismatch)
+        )
+    );
+    // The gas coin itself cannot be taken by value.
+    let (inputs, mut commands) = subscribe_ptb(
+        service_input,
+        FEE,
+        subscriber.address,
+        transfer_to_recipient(),
+    );
+    commands.remove(0);
+    commands[0] = call(
+        patterns_package(),
+        "subscription",
+        "subscribe",
+        vec![Argument::Gas, Argument::Input(1), Argument::Input(2)],
+    );
+    commands[1] = call(
+        patterns_package(),
+        "subscription",
+        "transfer",
+        vec![Argument::Result(0), Argument::Input(3)],
+    );
+    assert_eq!(
+        failed(pay(&net, &subscriber, inputs, commands).await),
+        (
+            ExecutionErrorKind::CommandArgumentError,
+            Some(ArgumentKind::InvalidGasCoinUsage)
+        )
+    );
+}
