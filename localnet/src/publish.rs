@@ -56,10 +56,39 @@ impl Ledger {
         }
     }
 
+    /// Creates what the package's modules' `init` functions create: shared objects, or objects
+    /// owned by `publisher`. Runs at first publish only, as Move's `init` does.
+    pub(crate) fn run_inits(
+        &mut self,
+        native: &'static NativePackage,
+        package_id: Address,
+        publisher: Address,
+    ) {
+        let digest = digest_of("seal-localnet publish transaction", package_id.as_bytes());
+        for module in native.modules {
+            for init in module.init_objects {
+                let id = self.admin_id("seal-localnet init", init.name);
+                let value = ObjectValue {
+                    type_: struct_tag(package_id, module.name, init.name, vec![]),
+                    contents: (init.contents)(id),
+                    owner: if init.shared {
+                        Owner::Shared(1)
+                    } else {
+                        Owner::Address(publisher)
+                    },
+                };
+                if let Some(object) = crate::exec::build_object(value, 1, digest) {
+                    self.put_object(object);
+                }
+            }
+        }
+    }
+
     /// Publishes a copy of a native package at a fresh id; the cap goes to `owner`.
     pub fn publish(&mut self, native: &'static NativePackage, owner: Address) -> Published {
         let package_id = self.admin_id("seal-localnet publish", native.name);
         self.register_package(native, package_id, 1, package_id);
+        self.run_inits(native, package_id, owner);
         let upgrade_cap_id = self.admin_id("seal-localnet upgrade cap", native.name);
         self.write_cap(
             UpgradeCap {

@@ -64,15 +64,15 @@ fn transfer_to_recipient() -> Command {
 }
 
 /// Creates a service owned by `owner`; returns its id and its shared input.
-async fn create_service(net: &Localnet, owner: &User, name: &str) -> (Address, Input) {
+async fn create_service(net: &Localnet, owner: &User) -> (Address, Input) {
     let before = objects_named(net, "Service");
     let created = run(
         net,
         owner,
-        vec![pure(&FEE), pure(&TTL_MS), pure(&name.to_owned())],
+        vec![pure(&FEE), pure(&TTL_MS)],
         "subscription",
         "create_service_entry",
-        3,
+        2,
     )
     .await;
     assert_eq!(created.success, Some(true), "{created:?}");
@@ -80,11 +80,77 @@ async fn create_service(net: &Localnet, owner: &User, name: &str) -> (Address, I
         .into_iter()
         .find(|service| !before.contains(service))
         .unwrap();
-    let Owner::Shared(initial) = owner else {
-        panic!("a service is shared")
+    assert!(matches!(owner, Owner::Shared(_)), "a service is shared");
+    (id, shared_input(net, id))
+}
+
+/// A read-only input of a shared object.
+fn shared_input(net: &Localnet, id: Address) -> Input {
+    let Some(Owner::Shared(initial)) = net.ledger.lock().object(&id).map(|o| *o.owner()) else {
+        panic!("{id} is not shared")
     };
-    let input = Input::Shared(sui_sdk_types::SharedInput::new(id, initial, false));
-    (id, input)
+    Input::Shared(sui_sdk_types::SharedInput::new(id, initial, false))
+}
+
+/// Rewrites the `PackageVersion` object's version in place.
+fn set_version(net: &Localnet, id: Address, version: u64) {
+    let mut ledger = net.ledger.lock();
+    let object = ledger.object(&id).unwrap().clone();
+    let ObjectData::Struct(data) = object.data() else {
+        panic!("{id} is not a Move object")
+    };
+    let contents = [id.as_bytes(), version.to_le_bytes().as_slice()].concat();
+    let data = sui_sdk_types::MoveStruct::new(
+        data.object_type().clone(),
+        false,
+        object.version(),
+        contents,
+    )
+    .unwrap();
+    ledger.put_object(sui_sdk_types::Object::new(
+        ObjectData::Struct(data),
+        *object.owner(),
+        object.previous_transaction(),
+        0,
+    ));
+}
+
+#[tokio::test]
+async fn publishing_creates_the_version_object_and_upgrades_do_not() {
+    use seal_localnet::natives::patterns::PATTERNS;
+    let net = Localnet::start().await;
+    let publisher = User::new(55).address;
+    // Genesis: one shared version object; its cap went to 0x0, which no one controls.
+    assert_eq!(objects_named(&net, "PackageVersion").len(), 1);
+    assert_eq!(
+        objects_named(&net, "PackageVersionCap"),
+        vec![(
+            objects_named(&net, "PackageVersionCap")[0].0,
+            Owner::Address(Address::ZERO)
+        )]
+    );
+    let published = net.ledger.lock().publish(&PATTERNS, publisher);
+    let versions = objects_named(&net, "PackageVersion");
+    assert_eq!(versions.len(), 2);
+    assert!(versions.iter().all(|(_, owner)| *owner == Owner::Shared(1)));
+    let caps = objects_named(&net, "PackageVersionCap");
+    assert!(
+        caps.iter()
+            .any(|(_, owner)| *owner == Owner::Address(publisher))
+    );
+    // The new version object's type is under the new package.
+    let ledger = net.ledger.lock();
+    let under_new_package = versions.iter().filter(|(id, _)| {
+        matches!(ledger.object(id).unwrap().data(),
+            ObjectData::Struct(s) if *s.object_type().address() == published.package_id)
+    });
+    assert_eq!(under_new_package.count(), 1);
+    drop(ledger);
+    net.ledger
+        .lock()
+        .upgrade(published.upgrade_cap_id, &PATTERNS)
+        .unwrap();
+    assert_eq!(objects_named(&net, "PackageVersion").len(), 2);
 }
 
 /// The balances of the SUI coins `owner` holds.
@@ -108,11 +174,11 @@ fn coin_values(net: &Localnet, owner: Address) -> Vec<u64> {
 async fn subscribers_pay_the_owner_and_get_keys_until_the_subscription_ends() {
     let net = Localnet::start().await;
     let (owner, subscriber) = (User::new(51), User::new(52));
-    let (service, service_input) = create_service(&net, &owner, "news").await;
-    let caps = objects_named(&net, "Cap");
-    assert!(caps.contains(&(caps[0].0, Owner::Address(owner.address))));
+    let (service, service_input) = create_service(&net, &owner).await;
+    let (package_version, _) = objects_named(&net, "PackageVersion")[0];
+    let version_input = shared_input(&net, package_version);
 
-    // A wrong fee aborts with EInvalidFee.
+    // A wrong fee aborts with `EInvalidFee`.
     let (inputs, commands) = subscribe_ptb(
         service_input.clone(),
         FEE - 1,
@@ -121,7 +187,7 @@ async fn subscribers_pay_the_owner_and_get_keys_until_the_subscription_ends() {
     );
     assert_eq!(
         abort_of(&pay(&net, &subscriber, inputs, commands).await).0,
-        1
+        12
     );
     // The exact fee buys a subscription; the coin goes to the service's owner.
     let owner_coins = coin_values(&net, owner.address);
@@ -145,6 +211,7 @@ async fn subscribers_pay_the_owner_and_get_keys_until_the_subscription_ends() {
     let approve = |id: Vec<u8>, service_input: Input| {
         let inputs = vec![
             pure(&id),
+            version_input.clone(),
             Input::ImmutableOrOwned(reference(&net.ledger, subscription)),
             service_input,
             clock_input(),
@@ -153,7 +220,7 @@ async fn subscribers_pay_the_owner_and_get_keys_until_the_subscription_ends() {
             patterns_package(),
             "subscription",
             "seal_approve",
-            (0..4).map(Argument::Input).collect(),
+            (0..5).map(Argument::Input).collect(),
         )];
         (inputs, commands)
     };
@@ -161,18 +228,26 @@ async fn subscribers_pay_the_owner_and_get_keys_until_the_subscription_ends() {
     let (inputs, commands) = approve(under_service.clone(), service_input.clone());
     let approved = simulate(&net, subscriber.address, inputs, commands).await;
     assert_eq!(approved.success, Some(true), "{approved:?}");
+    // Once the version object moves on (an upgrade retiring this code), `EWrongVersion`.
+    set_version(&net, package_version, 2);
+    let (inputs, commands) = approve(under_service.clone(), service_input.clone());
+    assert_eq!(
+        abort_of(&simulate(&net, subscriber.address, inputs, commands).await).0,
+        5
+    );
+    set_version(&net, package_version, 1);
     // An id outside the service's prefix.
     let (inputs, commands) = approve(b"episode 1".to_vec(), service_input.clone());
     assert_eq!(
         abort_of(&simulate(&net, subscriber.address, inputs, commands).await).0,
-        2
+        77
     );
     // The subscription presented with another service.
-    let (other, other_input) = create_service(&net, &owner, "sports").await;
+    let (other, other_input) = create_service(&net, &owner).await;
     let (inputs, commands) = approve(other.as_bytes().to_vec(), other_input);
     assert_eq!(
         abort_of(&simulate(&net, subscriber.address, inputs, commands).await).0,
-        2
+        77
     );
     // Still valid at exactly `created_at + ttl`, refused a millisecond later.
     net.ledger.lock().advance_clock(TTL_MS);
@@ -187,7 +262,7 @@ async fn subscribers_pay_the_owner_and_get_keys_until_the_subscription_ends() {
     let (inputs, commands) = approve(under_service, service_input);
     assert_eq!(
         abort_of(&simulate(&net, subscriber.address, inputs, commands).await).0,
-        2
+        77
     );
 }
 
@@ -195,7 +270,7 @@ async fn subscribers_pay_the_owner_and_get_keys_until_the_subscription_ends() {
 async fn a_subscription_moves_only_through_its_module() {
     let net = Localnet::start().await;
     let (owner, subscriber) = (User::new(53), User::new(54));
-    let (_, service_input) = create_service(&net, &owner, "news").await;
+    let (_, service_input) = create_service(&net, &owner).await;
     use proto::command_argument_error::CommandArgumentErrorKind as ArgumentKind;
     use proto::execution_error::{ErrorDetails, ExecutionErrorKind};
     // The failure's kind, and for an argument error its kind; nothing was created.

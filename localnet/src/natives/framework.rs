@@ -25,6 +25,7 @@ static CLOCK: NativeModule = NativeModule {
     }],
     structs: &["Clock"],
     key_only_structs: &["Clock"],
+    init_objects: &[],
 };
 
 fn timestamp_ms(call: &mut Call<'_, '_>) -> ExecResult<Vec<Value>> {
@@ -39,6 +40,7 @@ static DYNAMIC_FIELD: NativeModule = NativeModule {
     functions: &[],
     structs: &["Field"],
     key_only_structs: &["Field"],
+    init_objects: &[],
 };
 
 /// `sui::dynamic_field::Field<K, V>`.

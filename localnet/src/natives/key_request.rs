@@ -37,6 +37,7 @@ pub static KEY_REQUEST: NativeModule = NativeModule {
     ],
     structs: &["RequestList", "KeyRequest"],
     key_only_structs: &["RequestList"],
+    init_objects: &[],
 };
 
 /// `RequestList { id, users }`.

@@ -55,6 +55,18 @@ pub struct NativeModule {
     pub structs: &'static [&'static str],
     /// Its structs that have only `key` (no `store`): no public transfer.
     pub key_only_structs: &'static [&'static str],
+    /// What its `init` creates when the package is first published (not on upgrades).
+    pub init_objects: &'static [InitObject],
+}
+
+/// An object a module's `init` creates at first publish.
+pub struct InitObject {
+    /// Its struct's name in the module.
+    pub name: &'static str,
+    /// Its contents (BCS, starting with the id) given its id.
+    pub contents: fn(Address) -> Vec<u8>,
+    /// Shared, or owned by the publisher.
+    pub shared: bool,
 }
 
 /// A native package.

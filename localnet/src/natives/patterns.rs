@@ -36,6 +36,7 @@ static ACCOUNT_BASED: NativeModule = NativeModule {
     }],
     structs: &[],
     key_only_structs: &[],
+    init_objects: &[],
 };
 
 fn account_based_seal_approve(call: &mut Call<'_, '_>) -> ExecResult<Vec<Value>> {
@@ -58,6 +59,7 @@ static TLE: NativeModule = NativeModule {
     }],
     structs: &[],
     key_only_structs: &[],
+    init_objects: &[],
 };
 
 fn tle_seal_approve(call: &mut Call<'_, '_>) -> ExecResult<Vec<Value>> {

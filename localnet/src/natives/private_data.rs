@@ -29,6 +29,7 @@ pub static PRIVATE_DATA: NativeModule = NativeModule {
     ],
     structs: &["PrivateData"],
     key_only_structs: &[],
+    init_objects: &[],
 };
 
 /// `PrivateData { id, creator, nonce, data }`.

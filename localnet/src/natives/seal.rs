@@ -51,6 +51,7 @@ static KEY_SERVER: NativeModule = NativeModule {
     ],
     structs: &["KeyServer", "KeyServerV1", "KeyServerV2"],
     key_only_structs: &[],
+    init_objects: &[],
 };
 
 static TIME: NativeModule = NativeModule {
@@ -63,6 +64,7 @@ static TIME: NativeModule = NativeModule {
     }],
     structs: &[],
     key_only_structs: &[],
+    init_objects: &[],
 };
 
 /// The arguments shared by both create functions, validated as Move does.

@@ -1,20 +1,25 @@
 //! Mirrors `move/patterns/sources/subscription.move`: a service sells time-limited access. A
 //! subscriber pays the exact fee (the coin goes to the service owner) and receives a
 //! `Subscription`; `seal_approve` releases ids `[service id][any nonce]` to whoever holds one
-//! for that service until `created_at + ttl`.
+//! for that service until `created_at + ttl`, while the package's shared `PackageVersion`
+//! (created at publish) is at version 1.
 
 use serde::{Deserialize, Serialize};
 use sui_sdk_types::{Address, Owner, StructTag};
 
 use super::framework::share;
-use super::{Call, NativeFunction, NativeModule, Param};
+use super::{Call, InitObject, NativeFunction, NativeModule, Param};
 use crate::exec::commands::CoinContents;
 use crate::exec::{ExecResult, Value};
 
+/// `EWrongVersion`: the package version object is not the version this code serves.
+pub const E_WRONG_VERSION: u64 = 5;
 /// `EInvalidFee`: the coin paid is not exactly the service's fee.
-pub const E_INVALID_FEE: u64 = 1;
+pub const E_INVALID_FEE: u64 = 12;
 /// `ENoAccess`.
-pub const E_NO_ACCESS: u64 = 2;
+pub const E_NO_ACCESS: u64 = 77;
+/// The package version `seal_approve` serves.
+const VERSION: u64 = 1;
 
 /// The module.
 pub static SUBSCRIPTION: NativeModule = NativeModule {
@@ -23,7 +28,7 @@ pub static SUBSCRIPTION: NativeModule = NativeModule {
     functions: &[
         NativeFunction {
             name: "create_service_entry",
-            params: &[Param::Pure, Param::Pure, Param::Pure],
+            params: &[Param::Pure, Param::Pure],
             run: create_service_entry,
         },
         NativeFunction {
@@ -38,16 +43,60 @@ pub static SUBSCRIPTION: NativeModule = NativeModule {
         },
         NativeFunction {
             name: "seal_approve",
-            params: &[Param::Pure, Param::Ref, Param::Ref, Param::Ref],
+            params: &[Param::Pure, Param::Ref, Param::Ref, Param::Ref, Param::Ref],
             run: seal_approve,
         },
     ],
-    structs: &["Service", "Subscription", "Cap"],
+    structs: &[
+        "PackageVersion",
+        "PackageVersionCap",
+        "Service",
+        "Subscription",
+    ],
     // None has `store`: a subscription moves only through `transfer` below.
-    key_only_structs: &["Service", "Subscription", "Cap"],
+    key_only_structs: &[
+        "PackageVersion",
+        "PackageVersionCap",
+        "Service",
+        "Subscription",
+    ],
+    init_objects: &[
+        InitObject {
+            name: "PackageVersion",
+            contents: package_version_contents,
+            shared: true,
+        },
+        InitObject {
+            name: "PackageVersionCap",
+            contents: package_version_cap_contents,
+            shared: false,
+        },
+    ],
 };
 
-/// `Service { id, fee, ttl, owner, name }`.
+/// `PackageVersion { id, version }`: shared at publish; `seal_approve` checks it.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct PackageVersion {
+    /// Its id.
+    pub id: Address,
+    /// The package version it admits.
+    pub version: u64,
+}
+
+fn package_version_contents(id: Address) -> Vec<u8> {
+    bcs::to_bytes(&PackageVersion {
+        id,
+        version: VERSION,
+    })
+    .unwrap_or_default()
+}
+
+/// `PackageVersionCap { id }`: given to the publisher at publish.
+fn package_version_cap_contents(id: Address) -> Vec<u8> {
+    id.as_bytes().to_vec()
+}
+
+/// `Service { id, fee, ttl, owner }`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Service {
     /// Its id (the prefix of its key ids).
@@ -58,8 +107,6 @@ pub struct Service {
     pub ttl: u64,
     /// Who receives the fees.
     pub owner: Address,
-    /// A display name.
-    pub name: String,
 }
 
 /// `Subscription { id, service_id, created_at }`.
@@ -73,46 +120,24 @@ pub struct Subscription {
     pub created_at: u64,
 }
 
-/// `Cap { id, service_id }`: held by the service's creator.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-pub struct Cap {
-    /// Its id.
-    pub id: Address,
-    /// The service it administers.
-    pub service_id: Address,
-}
-
-/// Creates a service (shared) and its cap (to the sender).
+/// Creates a service (shared) owned by the sender.
 fn create_service_entry(call: &mut Call<'_, '_>) -> ExecResult<Vec<Value>> {
     let fee = call.pure::<u64>(0)?;
     let ttl = call.pure::<u64>(1)?;
-    let name = call.pure::<String>(2)?;
-    let sender = call.ctx.sender();
+    let owner = call.ctx.sender();
     let id = call.ctx.fresh_id();
-    let service = Service {
-        id,
-        fee,
-        ttl,
-        owner: sender,
-        name,
-    };
     call.create(
         id,
         call.type_("subscription", "Service", vec![]),
-        &service,
-        Owner::Address(sender),
+        &Service {
+            id,
+            fee,
+            ttl,
+            owner,
+        },
+        Owner::Address(owner),
     )?;
     share(call, id)?;
-    let cap_id = call.ctx.fresh_id();
-    call.create(
-        cap_id,
-        call.type_("subscription", "Cap", vec![]),
-        &Cap {
-            id: cap_id,
-            service_id: id,
-        },
-        Owner::Address(sender),
-    )?;
     Ok(vec![])
 }
 
@@ -152,11 +177,16 @@ fn transfer(call: &mut Call<'_, '_>) -> ExecResult<Vec<Value>> {
 
 fn seal_approve(call: &mut Call<'_, '_>) -> ExecResult<Vec<Value>> {
     let key_id = call.pure::<Vec<u8>>(0)?;
+    let (_, package_version) =
+        call.read::<PackageVersion>(1, &call.type_("subscription", "PackageVersion", vec![]))?;
+    if package_version.version != VERSION {
+        return Err(call.abort(E_WRONG_VERSION));
+    }
     let (_, subscription) =
-        call.read::<Subscription>(1, &call.type_("subscription", "Subscription", vec![]))?;
+        call.read::<Subscription>(2, &call.type_("subscription", "Subscription", vec![]))?;
     let (service_id, service) =
-        call.read::<Service>(2, &call.type_("subscription", "Service", vec![]))?;
-    let now = call.clock_ms(3)?;
+        call.read::<Service>(3, &call.type_("subscription", "Service", vec![]))?;
+    let now = call.clock_ms(4)?;
     // Move's `+` aborts on overflow where this saturates: either way no key is released early.
     let valid = subscription.service_id == service_id
         && now <= subscription.created_at.saturating_add(service.ttl)

@@ -49,6 +49,7 @@ pub static WHITELIST: NativeModule = NativeModule {
     ],
     structs: &["Whitelist", "Cap"],
     key_only_structs: &["Whitelist"],
+    init_objects: &[],
 };
 
 /// `Whitelist { id, version, addresses: Table<address, bool> }`.

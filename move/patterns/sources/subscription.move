@@ -1,23 +1,33 @@
 // Subscriptions: a service sells time-limited access for an exact fee, paid to its owner.
 // `seal_approve` releases ids `[service id][any nonce]` to the holder of a subscription to that
-// service until `created_at + ttl`. seal-localnet runs this module natively
-// (localnet/src/natives/subscription.rs).
+// service until `created_at + ttl`, while the shared `PackageVersion` made at publish is at the
+// version this code serves (so an upgrade can retire old code). seal-localnet runs this module
+// natively (localnet/src/natives/subscription.rs).
 module patterns::subscription;
 
-use std::string::String;
 use sui::clock::Clock;
 use sui::coin::Coin;
 use sui::sui::SUI;
 
-const EInvalidFee: u64 = 1;
-const ENoAccess: u64 = 2;
+const EWrongVersion: u64 = 5;
+const EInvalidFee: u64 = 12;
+const ENoAccess: u64 = 77;
+const VERSION: u64 = 1;
+
+public struct PackageVersion has key {
+    id: UID,
+    version: u64,
+}
+
+public struct PackageVersionCap has key {
+    id: UID,
+}
 
 public struct Service has key {
     id: UID,
     fee: u64,
     ttl: u64,
     owner: address,
-    name: String,
 }
 
 public struct Subscription has key {
@@ -26,16 +36,13 @@ public struct Subscription has key {
     created_at: u64,
 }
 
-public struct Cap has key {
-    id: UID,
-    service_id: ID,
+fun init(ctx: &mut TxContext) {
+    transfer::share_object(PackageVersion { id: object::new(ctx), version: VERSION });
+    transfer::transfer(PackageVersionCap { id: object::new(ctx) }, ctx.sender());
 }
 
-entry fun create_service_entry(fee: u64, ttl: u64, name: String, ctx: &mut TxContext) {
-    let service = Service { id: object::new(ctx), fee, ttl, owner: ctx.sender(), name };
-    let cap = Cap { id: object::new(ctx), service_id: object::id(&service) };
-    transfer::share_object(service);
-    transfer::transfer(cap, ctx.sender());
+entry fun create_service_entry(fee: u64, ttl: u64, ctx: &mut TxContext) {
+    transfer::share_object(Service { id: object::new(ctx), fee, ttl, owner: ctx.sender() });
 }
 
 public fun subscribe(
@@ -57,13 +64,19 @@ public fun transfer(sub: Subscription, to: address) {
     transfer::transfer(sub, to);
 }
 
-entry fun seal_approve(id: vector<u8>, sub: &Subscription, service: &Service, c: &Clock) {
-    let service_id = object::id(service);
-    let prefix = service_id.to_bytes();
-    let mut i = 0;
-    let mut valid = sub.service_id == service_id
+entry fun seal_approve(
+    id: vector<u8>,
+    pkg_version: &PackageVersion,
+    sub: &Subscription,
+    service: &Service,
+    c: &Clock,
+) {
+    assert!(pkg_version.version == VERSION, EWrongVersion);
+    let prefix = object::id(service).to_bytes();
+    let mut valid = sub.service_id == object::id(service)
         && c.timestamp_ms() <= sub.created_at + service.ttl
         && prefix.length() <= id.length();
+    let mut i = 0;
     while (valid && i < prefix.length()) {
         valid = prefix[i] == id[i];
         i = i + 1;
