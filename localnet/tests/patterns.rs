@@ -31,20 +31,14 @@ async fn whitelist_members_get_keys_for_ids_under_the_list() {
         "shared at the creating transaction's version: {owner:?}"
     );
     let cap = objects_named(&net, "Cap")[0].0;
-    let shared = |net: &Localnet| {
-        let initial = match net.ledger.lock().object(&list).unwrap().owner() {
-            Owner::Shared(v) => *v,
-            _ => 0,
-        };
-        (
-            Input::Shared(sui_sdk_types::SharedInput::new(list, initial, true)),
-            initial,
-        )
-    };
+    let shared = |net: &Localnet| shared_input(net, list, true);
+    // A read-only input of the list, for `seal_approve`.
+    let list_input = shared_input(&net, list, false);
 
     // The admin adds the member; adding twice aborts with EDuplicate (3).
-    let (wl, _) = shared(&net);
-    let add = |wl: Input| {
+    let wl = shared(&net);
+    // `add` and `remove` both take (whitelist, cap, address).
+    let member_args = |wl: Input| {
         vec![
             wl,
             Input::ImmutableOrOwned(reference(&net.ledger, cap)),
@@ -52,29 +46,23 @@ async fn whitelist_members_get_keys_for_ids_under_the_list() {
         ]
     };
     assert_eq!(
-        run(&net, &admin, add(wl.clone()), "whitelist", "add", 3)
+        run(&net, &admin, member_args(wl.clone()), "whitelist", "add", 3)
             .await
             .success,
         Some(true)
     );
-    let (wl, _) = shared(&net);
+    let wl = shared(&net);
     assert_eq!(
-        abort_of(&run(&net, &admin, add(wl), "whitelist", "add", 3).await).0,
+        abort_of(&run(&net, &admin, member_args(wl), "whitelist", "add", 3).await).0,
         3
     );
 
-    let approve = |id: Vec<u8>, initial: u64| {
-        vec![
-            pure(&id),
-            Input::Shared(sui_sdk_types::SharedInput::new(list, initial, false)),
-        ]
-    };
-    let (_, initial) = shared(&net);
+    let approve = |id: Vec<u8>| vec![pure(&id), list_input.clone()];
     let under_list = [list.as_bytes(), b"nonce-1".as_slice()].concat();
     let ok = simulate(
         &net,
         member.address,
-        approve(under_list.clone(), initial),
+        approve(under_list.clone()),
         vec![call(
             patterns_package(),
             "whitelist",
@@ -96,57 +84,32 @@ async fn whitelist_members_get_keys_for_ids_under_the_list() {
     let denied = simulate(
         &net,
         outsider.address,
-        approve(under_list.clone(), initial),
+        approve(under_list.clone()),
         approve_call(),
     )
     .await;
     assert_eq!(abort_of(&denied).0, 1);
     let elsewhere = [Address::TWO.as_bytes(), b"nonce-1".as_slice()].concat();
     assert_eq!(
-        abort_of(
-            &simulate(
-                &net,
-                member.address,
-                approve(elsewhere, initial),
-                approve_call()
-            )
-            .await
-        )
-        .0,
+        abort_of(&simulate(&net, member.address, approve(elsewhere), approve_call()).await).0,
         1
     );
 
     // Removed: refused again. Removing a non-member aborts with ENotInWhitelist (4).
-    let (wl, _) = shared(&net);
-    let remove = |wl: Input| {
-        vec![
-            wl,
-            Input::ImmutableOrOwned(reference(&net.ledger, cap)),
-            pure(&member.address),
-        ]
-    };
+    let wl = shared(&net);
     assert_eq!(
-        run(&net, &admin, remove(wl), "whitelist", "remove", 3)
+        run(&net, &admin, member_args(wl), "whitelist", "remove", 3)
             .await
             .success,
         Some(true)
     );
     assert_eq!(
-        abort_of(
-            &simulate(
-                &net,
-                member.address,
-                approve(under_list, initial),
-                approve_call()
-            )
-            .await
-        )
-        .0,
+        abort_of(&simulate(&net, member.address, approve(under_list), approve_call()).await).0,
         1
     );
-    let (wl, _) = shared(&net);
+    let wl = shared(&net);
     assert_eq!(
-        abort_of(&run(&net, &admin, remove(wl), "whitelist", "remove", 3).await).0,
+        abort_of(&run(&net, &admin, member_args(wl), "whitelist", "remove", 3).await).0,
         4
     );
 
@@ -169,7 +132,7 @@ async fn whitelist_members_get_keys_for_ids_under_the_list() {
         .find(|(_, o)| *o == Owner::Address(outsider.address))
         .unwrap()
         .0;
-    let (wl, _) = shared(&net);
+    let wl = shared(&net);
     let foreign = vec![
         wl,
         Input::ImmutableOrOwned(reference(&net.ledger, other_cap)),
@@ -264,10 +227,7 @@ async fn key_requests_admit_listed_users_for_a_minute() {
     .await;
     assert_eq!(created.success, Some(true), "{created:?}");
     let list = objects_named(&net, "RequestList")[0];
-    let Owner::Shared(initial) = list.1 else {
-        panic!("the list is shared")
-    };
-    let list_input = Input::Shared(sui_sdk_types::SharedInput::new(list.0, initial, false));
+    let list_input = shared_input(&net, list.0, false);
 
     // Only listed users get a request.
     assert_eq!(

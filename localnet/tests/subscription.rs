@@ -5,29 +5,13 @@
 mod common;
 
 use common::*;
+use seal_localnet::exec::commands::CoinContents;
+use seal_localnet::natives::subscription::PackageVersion;
 use sui_rpc::proto::sui::rpc::v2 as proto;
 use sui_sdk_types::{Address, Argument, Command, Input, ObjectData, Owner, SplitCoins};
 
 const FEE: u64 = 1_000;
 const TTL_MS: u64 = 60_000;
-
-/// Executes `commands` as `user`, paying gas from a fresh faucet coin.
-async fn pay(
-    net: &Localnet,
-    user: &User,
-    inputs: Vec<Input>,
-    commands: Vec<Command>,
-) -> proto::ExecutionStatus {
-    let coin = net.ledger.lock().fund(user.address, 100_000_000);
-    let tx = transaction(
-        user.address,
-        inputs,
-        commands,
-        vec![reference(&net.ledger, coin)],
-        10_000_000,
-    );
-    status(&execute(net, &tx, vec![user.sign(&tx)]).await.unwrap())
-}
 
 /// `[fee, service, clock, recipient]` and the commands: split `amount` off the gas coin,
 /// subscribe with it, then place the subscription with `placement`.
@@ -54,13 +38,19 @@ fn subscribe_ptb(
     (inputs, commands)
 }
 
-fn transfer_to_recipient() -> Command {
+/// `transfer(<the subscription>, recipient)`, the subscription being the result of command
+/// `subscribe_at`.
+fn transfer_to_recipient_of(subscribe_at: u16) -> Command {
     call(
         patterns_package(),
         "subscription",
         "transfer",
-        vec![Argument::Result(1), Argument::Input(3)],
+        vec![Argument::Result(subscribe_at), Argument::Input(3)],
     )
+}
+
+fn transfer_to_recipient() -> Command {
+    transfer_to_recipient_of(1)
 }
 
 /// Creates a service owned by `owner`; returns its id and its shared input.
@@ -81,15 +71,7 @@ async fn create_service(net: &Localnet, owner: &User) -> (Address, Input) {
         .find(|service| !before.contains(service))
         .unwrap();
     assert!(matches!(owner, Owner::Shared(_)), "a service is shared");
-    (id, shared_input(net, id))
-}
-
-/// A read-only input of a shared object.
-fn shared_input(net: &Localnet, id: Address) -> Input {
-    let Some(Owner::Shared(initial)) = net.ledger.lock().object(&id).map(|o| *o.owner()) else {
-        panic!("{id} is not shared")
-    };
-    Input::Shared(sui_sdk_types::SharedInput::new(id, initial, false))
+    (id, shared_input(net, id, false))
 }
 
 /// Rewrites the `PackageVersion` object's version in place.
@@ -99,7 +81,7 @@ fn set_version(net: &Localnet, id: Address, version: u64) {
     let ObjectData::Struct(data) = object.data() else {
         panic!("{id} is not a Move object")
     };
-    let contents = [id.as_bytes(), version.to_le_bytes().as_slice()].concat();
+    let contents = bcs::to_bytes(&PackageVersion { id, version }).unwrap();
     let data = sui_sdk_types::MoveStruct::new(
         data.object_type().clone(),
         false,
@@ -161,7 +143,7 @@ fn coin_values(net: &Localnet, owner: Address) -> Vec<u64> {
         .filter(|o| *o.owner() == Owner::Address(owner))
         .filter_map(|o| match o.data() {
             ObjectData::Struct(s) if s.object_type().name().as_str() == "Coin" => {
-                Some(u64::from_le_bytes(s.contents()[32..40].try_into().unwrap()))
+                Some(bcs::from_bytes::<CoinContents>(s.contents()).unwrap().value)
             }
             _ => None,
         })
@@ -176,7 +158,7 @@ async fn subscribers_pay_the_owner_and_get_keys_until_the_subscription_ends() {
     let (owner, subscriber) = (User::new(51), User::new(52));
     let (service, service_input) = create_service(&net, &owner).await;
     let (package_version, _) = objects_named(&net, "PackageVersion")[0];
-    let version_input = shared_input(&net, package_version);
+    let version_input = shared_input(&net, package_version, false);
 
     // A wrong fee aborts with `EInvalidFee`.
     let (inputs, commands) = subscribe_ptb(
@@ -312,25 +294,19 @@ async fn a_subscription_moves_only_through_its_module() {
         )
     );
     // The gas coin itself cannot be taken by value.
-    let (inputs, mut commands) = subscribe_ptb(
+    let inputs = vec![
+        pure(&FEE),
         service_input,
-        FEE,
-        subscriber.address,
-        transfer_to_recipient(),
-    );
-    commands.remove(0);
-    commands[0] = call(
+        clock_input(),
+        pure(&subscriber.address),
+    ];
+    let subscribe = call(
         patterns_package(),
         "subscription",
         "subscribe",
         vec![Argument::Gas, Argument::Input(1), Argument::Input(2)],
     );
-    commands[1] = call(
-        patterns_package(),
-        "subscription",
-        "transfer",
-        vec![Argument::Result(0), Argument::Input(3)],
-    );
+    let commands = vec![subscribe, transfer_to_recipient_of(0)];
     assert_eq!(
         failed(pay(&net, &subscriber, inputs, commands).await),
         (

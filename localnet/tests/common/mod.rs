@@ -332,6 +332,24 @@ pub fn objects_named(net: &Localnet, name: &str) -> Vec<(Address, Owner)> {
         .collect()
 }
 
+/// Executes `commands` as `user`, paying gas from a fresh faucet coin.
+pub async fn pay(
+    net: &Localnet,
+    user: &User,
+    inputs: Vec<Input>,
+    commands: Vec<Command>,
+) -> proto::ExecutionStatus {
+    let coin = net.ledger.lock().fund(user.address, 100_000_000);
+    let tx = transaction(
+        user.address,
+        inputs,
+        commands,
+        vec![reference(&net.ledger, coin)],
+        10_000_000,
+    );
+    status(&execute(net, &tx, vec![user.sign(&tx)]).await.unwrap())
+}
+
 /// Runs `module::function(inputs[0..args])` of the patterns package as `user`, paying gas.
 pub async fn run(
     net: &Localnet,
@@ -341,18 +359,15 @@ pub async fn run(
     function: &str,
     args: u16,
 ) -> proto::ExecutionStatus {
-    let coin = net.ledger.lock().fund(user.address, 100_000_000);
-    let tx = transaction(
-        user.address,
-        inputs,
-        vec![call(
-            patterns_package(),
-            module,
-            function,
-            (0..args).map(Argument::Input).collect(),
-        )],
-        vec![reference(&net.ledger, coin)],
-        10_000_000,
-    );
-    status(&execute(net, &tx, vec![user.sign(&tx)]).await.unwrap())
+    let arguments = (0..args).map(Argument::Input).collect();
+    let commands = vec![call(patterns_package(), module, function, arguments)];
+    pay(net, user, inputs, commands).await
+}
+
+/// An input of a shared object at its initial shared version.
+pub fn shared_input(net: &Localnet, id: Address, mutable: bool) -> Input {
+    let Some(Owner::Shared(initial)) = net.ledger.lock().object(&id).map(|o| *o.owner()) else {
+        panic!("{id} is not shared")
+    };
+    Input::Shared(sui_sdk_types::SharedInput::new(id, initial, mutable))
 }
