@@ -33,6 +33,9 @@ impl Value {
     }
 }
 
+/// The return values of each command of a PTB, as BCS.
+pub type CommandOutputs = Vec<Vec<Vec<u8>>>;
+
 /// The interpreter state of one PTB.
 pub struct Interpreter<'c, 'l> {
     ctx: &'c mut TxContext<'l>,
@@ -70,18 +73,40 @@ impl<'c, 'l> Interpreter<'c, 'l> {
         }
     }
 
-    /// Runs every command; on failure returns the error and the failing command's index.
-    pub fn run(mut self, ptb: &ProgrammableTransaction) -> Result<(), (ExecError, Option<u64>)> {
+    /// Runs every command; on failure returns the error and the failing command's index. On
+    /// success returns each command's return values as BCS (what a simulation reports, e.g.
+    /// a `VoteResult` a dApp reads without executing).
+    pub fn run(
+        mut self,
+        ptb: &ProgrammableTransaction,
+    ) -> Result<CommandOutputs, (ExecError, Option<u64>)> {
+        let mut outputs = Vec::with_capacity(ptb.commands.len());
         for (index, command) in ptb.commands.iter().enumerate() {
             let results = self
                 .command(command, index as u16)
                 .map_err(|e| (e, Some(index as u64)))?;
+            outputs.push(self.bcs_of(&results));
             self.results.push(results);
         }
         match self.unplaced.first() {
             Some((_, result)) => Err((ExecError::UnusedValue(*result), None)),
-            None => Ok(()),
+            None => Ok(outputs),
         }
+    }
+
+    /// The BCS of values: pure bytes as they are, objects as their contents when returned.
+    fn bcs_of(&mut self, values: &[Value]) -> Vec<Vec<u8>> {
+        values
+            .iter()
+            .map(|value| match value {
+                Value::Pure(bytes) => bytes.clone(),
+                Value::Object(id) => self
+                    .ctx
+                    .object(*id)
+                    .map(|o| o.contents.clone())
+                    .unwrap_or_default(),
+            })
+            .collect()
     }
 
     fn command(&mut self, command: &Command, index: u16) -> ExecResult<Vec<Value>> {

@@ -19,7 +19,7 @@ use sui_sdk_types::{
 
 use super::commands::{CoinContents, is_coin};
 use super::context::{Changes, TxContext, created_ids};
-use super::{ExecError, Interpreter, TxError};
+use super::{CommandOutputs, ExecError, Interpreter, TxError};
 use crate::ledger::Ledger;
 
 /// Computation units every transaction costs.
@@ -50,6 +50,8 @@ pub struct Outcome {
     pub written: Vec<sui_sdk_types::Object>,
     /// Ids to delete if applied.
     pub deleted: Vec<Address>,
+    /// Each command's return values (empty when the transaction failed).
+    pub command_outputs: CommandOutputs,
 }
 
 fn invalid(message: impl Into<String>) -> TxError {
@@ -275,8 +277,12 @@ pub fn run(
     } else {
         Interpreter::new(&mut ctx, ptb, coins.first().copied()).run(ptb)
     };
+    let mut command_outputs = CommandOutputs::new();
     let (status, ctx) = match result {
-        Ok(()) => (ExecutionStatus::Success, ctx),
+        Ok(outputs) => {
+            command_outputs = outputs;
+            (ExecutionStatus::Success, ctx)
+        }
         Err((error, command)) => {
             // A failed transaction keeps only its gas charge (and version bumps of its inputs).
             let mut fresh = TxContext::new(ledger, sender, digest);
@@ -310,14 +316,18 @@ pub fn run(
         storage_rebate: 0,
         non_refundable_storage_fee: 0,
     };
-    Ok(outcome(
+    let mut outcome = outcome(
         ledger,
         digest,
         status,
         gas_used,
         changes,
         coins.first().copied(),
-    ))
+    );
+    if matches!(outcome.effects.status(), ExecutionStatus::Success) {
+        outcome.command_outputs = command_outputs;
+    }
+    Ok(outcome)
 }
 
 /// The effects of a finished transaction.
@@ -402,5 +412,6 @@ fn outcome(
         effects: TransactionEffects::V2(Box::new(effects)),
         written: changes.written,
         deleted: changes.deleted.into_iter().map(|(id, _)| id).collect(),
+        command_outputs: CommandOutputs::new(),
     }
 }

@@ -7,11 +7,13 @@
 //! write a module table and list it in its package: nothing else changes.
 
 pub mod framework;
+pub mod hmac_decryption;
 pub mod key_request;
 pub mod patterns;
 pub mod private_data;
 pub mod seal;
 pub mod subscription;
+pub mod voting;
 pub mod whitelist;
 
 use serde::Serialize;

@@ -16,6 +16,7 @@ pub static PATTERNS: NativePackage = NativePackage {
         &super::private_data::PRIVATE_DATA,
         &super::key_request::KEY_REQUEST,
         &super::subscription::SUBSCRIPTION,
+        &super::voting::VOTING,
     ],
 };
 

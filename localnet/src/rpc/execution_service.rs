@@ -153,6 +153,33 @@ fn executed(
     executed
 }
 
+/// Each command's return values, as BCS (no type names or JSON: the emulator's natives do not
+/// carry Move types for plain values).
+fn command_outputs(outputs: &[Vec<Vec<u8>>]) -> Vec<proto::CommandResult> {
+    outputs
+        .iter()
+        .enumerate()
+        .map(|(command, values)| {
+            let mut result = proto::CommandResult::default();
+            result.return_values = values
+                .iter()
+                .enumerate()
+                .map(|(index, value)| {
+                    let mut output = proto::CommandOutput::default();
+                    output.argument = Some(proto::Argument::from(
+                        sui_sdk_types::Argument::NestedResult(command as u16, index as u16),
+                    ));
+                    let mut bcs = proto::Bcs::default();
+                    bcs.value = Some(value.clone().into());
+                    output.value = Some(bcs);
+                    output
+                })
+                .collect();
+            result
+        })
+        .collect()
+}
+
 #[tonic::async_trait]
 impl TransactionExecutionService for ExecutionApi {
     async fn simulate_transaction(
@@ -193,6 +220,9 @@ impl TransactionExecutionService for ExecutionApi {
         }
         if mask.contains("suggested_gas_price") {
             response.suggested_gas_price = full.suggested_gas_price;
+        }
+        if mask.contains("command_outputs") {
+            response.command_outputs = command_outputs(&outcome.command_outputs);
         }
         Ok(Response::new(response))
     }

@@ -257,6 +257,21 @@ pub async fn simulate(
     inputs: Vec<Input>,
     commands: Vec<Command>,
 ) -> proto::ExecutionStatus {
+    status(
+        &simulate_response(net, sender, inputs, commands)
+            .await
+            .transaction
+            .unwrap(),
+    )
+}
+
+/// [`simulate`], returning the whole response with each command's return values.
+pub async fn simulate_response(
+    net: &Localnet,
+    sender: Address,
+    inputs: Vec<Input>,
+    commands: Vec<Command>,
+) -> proto::SimulateTransactionResponse {
     let transaction = transaction(sender, inputs, commands, vec![], 500_000_000);
     let mut message: proto::Transaction = transaction.into();
     if let Some(proto::transaction_kind::Data::ProgrammableTransaction(ptb)) =
@@ -270,14 +285,17 @@ pub async fn simulate(
     message.bcs = None;
     let mut request = proto::SimulateTransactionRequest::default();
     request.transaction = Some(message);
-    let response = net
-        .client()
+    request.read_mask = Some(
+        <sui_rpc::field::FieldMask as sui_rpc::field::FieldMaskUtil>::from_str(
+            "transaction.effects,command_outputs",
+        ),
+    );
+    net.client()
         .execution_client()
         .simulate_transaction(request)
         .await
         .unwrap()
-        .into_inner();
-    status(&response.transaction.unwrap())
+        .into_inner()
 }
 
 pub fn clock_input() -> Input {
