@@ -14,6 +14,7 @@ use sui_sdk_types::{
     ProgrammableTransaction, SharedInput, Transaction, TransactionExpiration, TransactionKind,
 };
 
+pub use crate::executed::{CreatedObject, CreatedOwner, Executed, Failure};
 use crate::fetch::KeyServerEndpoint;
 
 /// A chain operation that failed.
@@ -154,12 +155,34 @@ impl Chain {
     }
 
     /// Signs and executes `ptb` as `signer`, paying with its first SUI coin; returns the ids of
-    /// the objects it created.
+    /// the objects it created and gave to an account. A failed transaction is an error.
     pub async fn execute(
         &mut self,
         signer: &sui_crypto::ed25519::Ed25519PrivateKey,
         ptb: ProgrammableTransaction,
     ) -> Result<Vec<Address>, ChainError> {
+        let executed = self.execute_ptb(signer, ptb).await?;
+        if let Some(failure) = executed.failure {
+            return Err(ChainError(format!(
+                "transaction failed: {}",
+                failure.description
+            )));
+        }
+        Ok(executed
+            .created
+            .iter()
+            .filter(|c| c.owner == CreatedOwner::Address)
+            .map(|c| c.id)
+            .collect())
+    }
+
+    /// Signs and executes `ptb` as `signer`, paying with its first SUI coin; a transaction
+    /// that ran and failed (e.g. a Move abort) is an [`Executed`] with its failure.
+    pub async fn execute_ptb(
+        &mut self,
+        signer: &sui_crypto::ed25519::Ed25519PrivateKey,
+        ptb: ProgrammableTransaction,
+    ) -> Result<Executed, ChainError> {
         let sender = signer.public_key().derive_address();
         let gas = self.gas_coin(sender).await?;
         let price = self.reference_gas_price().await?;
@@ -180,7 +203,7 @@ impl Chain {
         let mut request = proto::ExecuteTransactionRequest::default();
         request.signatures = vec![signature.into()];
         request.transaction = Some(transaction.into());
-        request.read_mask = Some(FieldMask::from_str("effects"));
+        request.read_mask = Some(FieldMask::from_str("digest,effects,objects"));
         let executed = self
             .0
             .execution_client()
@@ -190,26 +213,81 @@ impl Chain {
             .into_inner()
             .transaction
             .unwrap_or_default();
-        let effects = executed.effects.unwrap_or_default();
-        let status = effects.status.clone().unwrap_or_default();
+        Ok(Executed::from_proto(executed))
+    }
+
+    /// Simulates `ptb` as `sender` (no gas, no signature) and returns each command's return
+    /// values as BCS, as a dApp reads results (e.g. a vote's tally) without executing.
+    pub async fn simulate_outputs(
+        &mut self,
+        sender: Address,
+        ptb: ProgrammableTransaction,
+    ) -> Result<Vec<Vec<Vec<u8>>>, ChainError> {
+        let transaction = Transaction {
+            kind: TransactionKind::ProgrammableTransaction(ptb),
+            sender,
+            gas_payment: GasPayment {
+                objects: vec![],
+                owner: sender,
+                price: self.reference_gas_price().await?,
+                budget: 50_000_000,
+            },
+            expiration: TransactionExpiration::None,
+        };
+        let mut request = proto::SimulateTransactionRequest::default();
+        request.transaction = Some(transaction.into());
+        request.read_mask = Some(FieldMask::from_str(
+            "transaction.effects.status,command_outputs",
+        ));
+        let response = self
+            .0
+            .execution_client()
+            .simulate_transaction(request)
+            .await
+            .map_err(status)?
+            .into_inner();
+        let effects = response
+            .transaction
+            .and_then(|t| t.effects)
+            .unwrap_or_default();
+        let status = effects.status.unwrap_or_default();
         if status.success != Some(true) {
-            let description = status
-                .error
-                .and_then(|e| e.description)
-                .unwrap_or_else(|| "failed".into());
-            return Err(ChainError(format!("transaction failed: {description}")));
+            let error = status.error.and_then(|e| e.description);
+            return Err(ChainError(
+                error.unwrap_or_else(|| "simulation failed".into()),
+            ));
         }
-        Ok(effects
-            .changed_objects
-            .iter()
-            .filter(|c| c.id_operation == Some(proto::changed_object::IdOperation::Created as i32))
-            .filter(|c| {
-                c.output_owner
-                    .as_ref()
-                    .is_some_and(|o| o.kind == Some(proto::owner::OwnerKind::Address as i32))
+        Ok(response
+            .command_outputs
+            .into_iter()
+            .map(|result| {
+                result
+                    .return_values
+                    .into_iter()
+                    .map(|output| {
+                        output
+                            .value
+                            .and_then(|bcs| bcs.value)
+                            .map(|v| v.to_vec())
+                            .unwrap_or_default()
+                    })
+                    .collect()
             })
-            .filter_map(|c| c.object_id.as_deref()?.parse().ok())
             .collect())
+    }
+
+    /// The input for a shared object, read-only or mutable, at its initial shared version.
+    pub async fn shared_input(&mut self, id: Address, mutable: bool) -> Result<Input, ChainError> {
+        let object = self.object(id, "owner").await?;
+        let owner = object.owner.unwrap_or_default();
+        if owner.kind != Some(proto::owner::OwnerKind::Shared as i32) {
+            return Err(ChainError(format!("{id} is not a shared object")));
+        }
+        Ok(Input::Shared(SharedInput::new(
+            id,
+            owner.version.unwrap_or(1),
+            mutable,
+        )))
     }
 
     /// Registers a key server (`KeyServer` with a V1, or with `v2` a V2 independent, record)

@@ -7,6 +7,7 @@
 //! | module | what |
 //! |---|---|
 //! | [`chain`] | key-server records, object inputs and transactions on a fullnode |
+//! | [`ptb`] | building programmable transactions |
 //! | [`gf256`] | the AES field GF(2^8) |
 //! | [`shamir`] | splitting a 32-byte secret into shares and combining them (§4.7) |
 //! | [`dem`] | AES-256-GCM with Seal's fixed 16-byte IV, and HMAC-SHA3-256 counter mode (§4.9) |
@@ -23,8 +24,10 @@ pub mod dem;
 pub mod demo;
 pub mod dev;
 mod error;
+mod executed;
 pub mod fetch;
 pub mod gf256;
+pub mod ptb;
 pub mod seal;
 pub mod session;
 pub mod shamir;

@@ -50,13 +50,7 @@ async fn encrypt_decrypt_refuse_and_register_from_the_command_line() {
             );
         }
     }
-    let stack = DevStack::start(&DevOptions {
-        bin_dir,
-        servers: 2,
-        manual_clock: false,
-    })
-    .await
-    .unwrap();
+    let stack = DevStack::start(&DevOptions::new(bin_dir, 2)).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = |name: &str| dir.path().join(name).display().to_string();
     let node = stack.grpc_url.clone();

@@ -109,7 +109,11 @@ async fn main() -> std::process::ExitCode {
         loop {
             ticks.tick().await;
             let status = match updater.chain.refresh_reference_gas_price().await {
-                Ok(_) => "success",
+                Ok(price) => {
+                    let price = i64::try_from(price).unwrap_or(i64::MAX);
+                    updater.metrics.reference_gas_price.set(price);
+                    "success"
+                }
                 Err(err) => {
                     tracing::warn!(%err, "reference gas price update failed");
                     "failure"

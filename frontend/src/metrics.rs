@@ -5,8 +5,8 @@
 use std::time::Instant;
 
 use prometheus::{
-    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts,
-    Registry, TextEncoder,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge,
+    IntGaugeVec, Opts, Registry, TextEncoder,
 };
 
 /// Buckets (ms) of the official latency histograms.
@@ -54,6 +54,9 @@ pub struct Metrics {
     pub cache_misses: IntCounter,
     /// `shed_requests_total`.
     pub shed_requests: IntCounter,
+    /// `reference_gas_price`: the price dry runs use, as last read from the chain (0 before
+    /// the first read). Operators see a stuck updater; tests see a change arrive.
+    pub reference_gas_price: IntGauge,
 }
 
 fn counter(registry: &Registry, name: &str, help: &str) -> IntCounter {
@@ -80,6 +83,12 @@ fn histogram_vec(registry: &Registry, name: &str, help: &str, labels: &[&str]) -
     let opts = HistogramOpts::new(name, help).buckets(LATENCY_BUCKETS.to_vec());
     let metric =
         HistogramVec::new(opts, labels).unwrap_or_else(|e| unreachable!("metric {name}: {e}"));
+    let _ = registry.register(Box::new(metric.clone()));
+    metric
+}
+
+fn gauge(registry: &Registry, name: &str, help: &str) -> IntGauge {
+    let metric = IntGauge::new(name, help).unwrap_or_else(|e| unreachable!("metric {name}: {e}"));
     let _ = registry.register(Box::new(metric.clone()));
     metric
 }
@@ -195,6 +204,11 @@ impl Metrics {
                 "First-package cache misses",
             ),
             shed_requests: counter(&r, "shed_requests_total", "Requests refused for overload"),
+            reference_gas_price: gauge(
+                &r,
+                "reference_gas_price",
+                "Reference gas price used for dry runs",
+            ),
             started: Instant::now(),
             registry: r,
         }

@@ -26,13 +26,9 @@ pub async fn run(args: DevArgs) -> Result<(), String> {
         "starting the local chain and {} key server(s)...",
         args.servers
     );
-    let stack = DevStack::start(&DevOptions {
-        bin_dir,
-        servers: args.servers,
-        manual_clock: false,
-    })
-    .await
-    .map_err(|e| e.to_string())?;
+    let stack = DevStack::start(&DevOptions::new(bin_dir, args.servers))
+        .await
+        .map_err(|e| e.to_string())?;
     if let Some(path) = &args.info_file {
         let text = serde_json::to_string_pretty(&stack.info()).map_err(|e| e.to_string())?;
         std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;

@@ -1,14 +1,21 @@
 //! The whole stack on this machine: `seal-localnet`, and N key servers each made of a
 //! `seal-keyvault` and a `seal-frontend`, as separate processes on loopback. `seal dev` and the
-//! end-to-end test harness both use this, so the orchestration exists once.
+//! end-to-end test harness (`seal-tests`) both use this, so the orchestration exists once.
+
+mod key_server;
+mod process;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Child;
+use std::time::Duration;
 
 use seal_protocol::Address;
 use seal_protocol::crypto::G2Point;
 use sui_crypto::ed25519::Ed25519PrivateKey;
+
+pub use key_server::{DevKeyServer, FrontendSettings, ServerMode};
+use key_server::{frontend_config, generate_key, start_keyvault};
+use process::{free_port, spawn, stop, wait_until};
 
 /// Why the stack could not start.
 #[derive(Debug, thiserror::Error)]
@@ -31,27 +38,28 @@ pub enum DevError {
 pub struct DevOptions {
     /// Where `seal-localnet`, `seal-keyvault` and `seal-frontend` are.
     pub bin_dir: PathBuf,
-    /// Key servers to start.
+    /// Open key servers to start (at least one).
     pub servers: usize,
     /// Drive the chain clock manually (tests) instead of the wall clock.
     pub manual_clock: bool,
+    /// How often the frontends re-read the reference gas price.
+    pub rgp_update_interval: Duration,
+    /// How far the chain's clock may lag before the frontends refuse requests (`None`: their
+    /// default).
+    pub allowed_staleness: Option<Duration>,
 }
 
-/// One running key server.
-#[derive(Debug)]
-pub struct DevKeyServer {
-    /// Its key-server object on the local chain.
-    pub object_id: Address,
-    /// Its HTTP URL.
-    pub url: String,
-    /// Its public key.
-    pub public_key: G2Point,
-    /// Its metrics URL.
-    pub metrics_url: String,
-    /// Its keyvault socket.
-    pub socket: PathBuf,
-    keyvault: Child,
-    frontend: Child,
+impl DevOptions {
+    /// `servers` open key servers, a real-time clock, the gas price re-read every 5 s.
+    pub fn new(bin_dir: PathBuf, servers: usize) -> Self {
+        Self {
+            bin_dir,
+            servers,
+            manual_clock: false,
+            rgp_update_interval: Duration::from_secs(5),
+            allowed_staleness: None,
+        }
+    }
 }
 
 /// The running stack; everything is stopped when it is dropped.
@@ -65,67 +73,30 @@ pub struct DevStack {
     pub seal_package: Address,
     /// The genesis `patterns` package.
     pub patterns_package: Address,
-    /// The key servers.
+    /// The key servers, in start order.
     pub servers: Vec<DevKeyServer>,
+    /// What every frontend is configured with besides its key server.
+    pub frontend_settings: FrontendSettings,
     localnet: Child,
+    keyvault_bin: PathBuf,
+    frontend_bin: PathBuf,
 }
 
-fn spawn(binary: &Path, args: &[&str], log: &Path) -> Result<Child, DevError> {
-    let log = std::fs::File::create(log)
-        .map_err(|e| DevError::Process(format!("{}: {e}", log.display())))?;
-    Command::new(binary)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .map_err(|e| DevError::Process(format!("{}: {e}", binary.display())))
-}
-
-fn wait_until(
-    what: &str,
-    child: &mut Child,
-    mut ready: impl FnMut() -> bool,
-) -> Result<(), DevError> {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !ready() {
-        if let Ok(Some(status)) = child.try_wait() {
-            return Err(DevError::Process(format!("{what} exited: {status}")));
-        }
-        if Instant::now() > deadline {
-            return Err(DevError::Process(format!(
-                "{what} did not come up within a minute"
-            )));
-        }
-        std::thread::sleep(Duration::from_millis(25));
+fn binary(bin_dir: &Path, name: &str) -> Result<PathBuf, DevError> {
+    let path = bin_dir.join(name);
+    if path.exists() {
+        Ok(path)
+    } else {
+        Err(DevError::MissingBinary(path))
     }
-    Ok(())
-}
-
-fn free_port() -> Result<u16, DevError> {
-    let listener =
-        std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| DevError::Process(e.to_string()))?;
-    listener
-        .local_addr()
-        .map(|a| a.port())
-        .map_err(|e| DevError::Process(e.to_string()))
 }
 
 impl DevStack {
     /// Starts everything and registers the key servers on the local chain.
     pub async fn start(options: &DevOptions) -> Result<Self, DevError> {
-        let binary = |name: &str| {
-            let path = options.bin_dir.join(name);
-            if path.exists() {
-                Ok(path)
-            } else {
-                Err(DevError::MissingBinary(path))
-            }
-        };
-        let (localnet_bin, keyvault_bin, frontend_bin) = (
-            binary("seal-localnet")?,
-            binary("seal-keyvault")?,
-            binary("seal-frontend")?,
-        );
+        let localnet_bin = binary(&options.bin_dir, "seal-localnet")?;
+        let keyvault_bin = binary(&options.bin_dir, "seal-keyvault")?;
+        let frontend_bin = binary(&options.bin_dir, "seal-frontend")?;
         let dir = tempfile::Builder::new()
             .prefix("seal-dev-")
             .tempdir()
@@ -142,9 +113,10 @@ impl DevStack {
         if options.manual_clock {
             args.push("--manual-clock");
         }
-        let mut localnet = spawn(&localnet_bin, &args, &dir.path().join("localnet.log"))?;
+        let log = dir.path().join("localnet.log");
+        let mut localnet = spawn(&localnet_bin, &args, &log)?;
         let state_file = state.join("localnet.json");
-        wait_until("seal-localnet", &mut localnet, || state_file.exists())?;
+        wait_until("seal-localnet", &mut localnet, &log, || state_file.exists())?;
         let info: serde_json::Value = std::fs::read(&state_file)
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
@@ -152,95 +124,102 @@ impl DevStack {
         let field = |name: &str| {
             info[name]
                 .as_str()
-                .map(str::to_owned)
                 .ok_or_else(|| DevError::Process(format!("localnet.json lacks {name}")))
         };
-        let grpc_url = field("grpc_url")?;
-        let parse = |text: String| {
-            text.parse::<Address>()
+        let address = |name: &str| {
+            field(name)?
+                .parse::<Address>()
                 .map_err(|e| DevError::Process(e.to_string()))
         };
+        let seal_package = address("seal_package_id")?;
+        let grpc_url = field("grpc_url")?.to_owned();
         let mut stack = Self {
+            frontend_settings: FrontendSettings {
+                seal_package,
+                node_url: grpc_url.clone(),
+                rgp_update_interval: options.rgp_update_interval,
+                allowed_staleness: options.allowed_staleness,
+            },
             dir,
             grpc_url,
-            seal_package: parse(field("seal_package_id")?)?,
-            patterns_package: parse(field("patterns_package_id")?)?,
+            seal_package,
+            patterns_package: address("patterns_package_id")?,
             servers: Vec::new(),
             localnet,
+            keyvault_bin,
+            frontend_bin,
         };
-        for index in 0..options.servers.max(1) {
-            let server = stack
-                .start_key_server(index, &keyvault_bin, &frontend_bin)
-                .await?;
-            stack.servers.push(server);
+        for _ in 0..options.servers.max(1) {
+            stack.add_key_server(ServerMode::Open).await?;
         }
         Ok(stack)
     }
 
-    async fn start_key_server(
-        &mut self,
-        index: usize,
-        keyvault_bin: &Path,
-        frontend_bin: &Path,
-    ) -> Result<DevKeyServer, DevError> {
+    /// Starts one more key server (keyvault + frontend), registered on chain under a fresh
+    /// operator; returns its index in [`DevStack::servers`].
+    pub async fn add_key_server(&mut self, mode: ServerMode) -> Result<usize, DevError> {
+        let index = self.servers.len();
         let dir = self.dir.path().join(format!("server-{index}"));
         std::fs::create_dir_all(&dir).map_err(|e| DevError::Process(e.to_string()))?;
-        let key_file = dir.join("master.key");
-        let keygen = Command::new(keyvault_bin)
-            .args(["keygen", "--mode", "open", "--out"])
-            .arg(&key_file)
-            .output()
-            .map_err(|e| DevError::Process(e.to_string()))?;
-        if !keygen.status.success() {
-            return Err(DevError::Process(format!(
-                "keygen: {}",
-                String::from_utf8_lossy(&keygen.stderr)
-            )));
-        }
-        let printed = String::from_utf8_lossy(&keygen.stdout);
-        let public_key = hex::decode(printed.trim().trim_start_matches("0x"))
-            .ok()
-            .and_then(|b| G2Point::from_bytes(&b).ok())
-            .ok_or_else(|| DevError::Process("keygen printed no key".into()))?;
-        let socket = dir.join("vault.sock");
-        let (socket_arg, key_arg) = (socket.display().to_string(), key_file.display().to_string());
-        let mut keyvault = spawn(
-            keyvault_bin,
-            &["serve", "--socket", &socket_arg, "--key-file", &key_arg],
-            &dir.join("keyvault.log"),
-        )?;
-        wait_until("seal-keyvault", &mut keyvault, || socket.exists())?;
+        let (key_file, public_key) = generate_key(&self.keyvault_bin, &dir, &mode)?;
+        let (mut keyvault, socket) = start_keyvault(&self.keyvault_bin, &dir, &key_file, &mode)?;
+        let started = self
+            .start_frontend(index, &dir, &mode, &public_key, &socket)
+            .await;
+        let (object_id, port, metrics_port, frontend) = match started {
+            Ok(started) => started,
+            Err(error) => {
+                stop(&mut keyvault);
+                return Err(error);
+            }
+        };
+        self.servers.push(DevKeyServer {
+            object_id,
+            url: format!("http://127.0.0.1:{port}"),
+            public_key,
+            metrics_url: format!("http://127.0.0.1:{metrics_port}/metrics"),
+            socket,
+            mode,
+            keyvault,
+            frontend,
+        });
+        Ok(index)
+    }
 
+    /// Registers the key server on chain, then starts its frontend and waits for its port.
+    async fn start_frontend(
+        &self,
+        index: usize,
+        dir: &Path,
+        mode: &ServerMode,
+        public_key: &G2Point,
+        socket: &Path,
+    ) -> Result<(Address, u16, u16, Child), DevError> {
         let port = free_port()?;
         let metrics_port = free_port()?;
         let url = format!("http://127.0.0.1:{port}");
-        let object_id = self.register_key_server(index, &public_key, &url).await?;
-        let config = format!(
-            "network: !Custom\n  seal_package: '{}'\nnode_url: '{}'\nserver_mode: !Open\n  key_server_object_id: '{object_id}'\nkeyvault_socket: '{}'\nlisten_address: '127.0.0.1:{port}'\nmetrics_host_port: {metrics_port}\nrgp_update_interval: '5s'\n",
-            self.seal_package,
-            self.grpc_url,
-            socket.display()
+        let object_id = self.register_key_server(index, public_key, &url).await?;
+        let config = frontend_config(
+            &self.frontend_settings,
+            mode,
+            object_id,
+            socket,
+            port,
+            metrics_port,
         );
         let config_path = dir.join("frontend.yaml");
         std::fs::write(&config_path, config).map_err(|e| DevError::Process(e.to_string()))?;
         let config_arg = config_path.display().to_string();
-        let mut frontend = spawn(
-            frontend_bin,
-            &["--config", &config_arg],
-            &dir.join("frontend.log"),
-        )?;
-        wait_until("seal-frontend", &mut frontend, || {
+        let log = dir.join("frontend.log");
+        let mut frontend = spawn(&self.frontend_bin, &["--config", &config_arg], &log)?;
+        let ready = wait_until("seal-frontend", &mut frontend, &log, || {
             std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-        })?;
-        Ok(DevKeyServer {
-            object_id,
-            url,
-            public_key,
-            metrics_url: format!("http://127.0.0.1:{metrics_port}/metrics"),
-            socket,
-            keyvault,
-            frontend,
-        })
+        });
+        if let Err(error) = ready {
+            stop(&mut frontend);
+            return Err(error);
+        }
+        Ok((object_id, port, metrics_port, frontend))
     }
 
     /// POSTs to the local chain's admin surface.
@@ -326,16 +305,14 @@ impl DevStack {
     /// Stops one key server's keyvault (for fault tests).
     pub fn stop_keyvault(&mut self, index: usize) {
         if let Some(server) = self.servers.get_mut(index) {
-            let _ = server.keyvault.kill();
-            let _ = server.keyvault.wait();
+            stop(&mut server.keyvault);
         }
     }
 
     /// Stops one key server's frontend (for threshold tests).
     pub fn stop_frontend(&mut self, index: usize) {
         if let Some(server) = self.servers.get_mut(index) {
-            let _ = server.frontend.kill();
-            let _ = server.frontend.wait();
+            stop(&mut server.frontend);
         }
     }
 }
@@ -343,12 +320,8 @@ impl DevStack {
 impl Drop for DevStack {
     fn drop(&mut self) {
         for server in &mut self.servers {
-            for child in [&mut server.frontend, &mut server.keyvault] {
-                let _ = child.kill();
-                let _ = child.wait();
-            }
+            server.stop_all();
         }
-        let _ = self.localnet.kill();
-        let _ = self.localnet.wait();
+        stop(&mut self.localnet);
     }
 }

@@ -1,0 +1,43 @@
+//! `account_based`: the key id is an address; only that address gets the key.
+
+use seal_client::ptb::PtbBuilder;
+use seal_tests::{SealTestCluster, TestUser, open, refusal_kinds};
+
+/// `patterns::account_based::seal_approve(id)`.
+fn approve(cluster: &SealTestCluster, id: &[u8]) -> PtbBuilder {
+    let mut ptb = PtbBuilder::new();
+    let id = ptb.pure(id).unwrap();
+    ptb.call(
+        cluster.patterns(),
+        "account_based",
+        "seal_approve",
+        vec![id],
+    )
+    .unwrap();
+    ptb
+}
+
+async fn fetch(
+    cluster: &SealTestCluster,
+    user: &TestUser,
+    id: &[u8],
+) -> Result<Vec<u8>, Vec<String>> {
+    let object = cluster.encrypt(cluster.patterns(), id, 2, b"for one account", None);
+    cluster
+        .fetch_keys(user, cluster.patterns(), approve(cluster, id), &[id], 2)
+        .await
+        .map(|keys| open(&object, &keys).unwrap())
+        .map_err(|e| refusal_kinds(&e))
+}
+
+#[tokio::test]
+async fn the_account_gets_its_own_key_and_no_one_else_s() {
+    let cluster = SealTestCluster::start(2).await;
+    let (alice, bob) = (cluster.user().await.unwrap(), cluster.user().await.unwrap());
+
+    let own = fetch(&cluster, &alice, alice.address.as_bytes()).await;
+    assert_eq!(own, Ok(b"for one account".to_vec()));
+
+    let other = fetch(&cluster, &bob, alice.address.as_bytes()).await;
+    assert_eq!(other, Err(vec!["NoAccess".to_owned(); 2]));
+}
