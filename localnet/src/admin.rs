@@ -9,7 +9,7 @@
 //! | `POST /admin/fund` | `{"address": "0x…", "amount": 1000}` | `{"coin_id": "0x…"}` |
 //! | `POST /admin/clock` | `{"set_ms": 1700000000000}` or `{"advance_ms": 60000}` | `{"timestamp_ms": …}` |
 //! | `POST /admin/epoch` | `{"reference_gas_price": 1000}` | `{"epoch": …}` |
-//! | `POST /admin/publish` | `{"package": "patterns", "owner": "0x…"}` | `{"package_id": "0x…", "upgrade_cap_id": "0x…"}` |
+//! | `POST /admin/publish` | `{"package": "patterns", "owner": "0x…"}` | `{"package_id": "0x…", "upgrade_cap_id": "0x…", "created": [{"object_id", "object_type"}]}` |
 //! | `POST /admin/upgrade` | `{"upgrade_cap_id": "0x…", "package": "patterns"}` | `{"package_id": "0x…"}` |
 //!
 //! Errors are `400` with `{"error": "…"}`. The emulator listens on loopback only.

@@ -125,7 +125,7 @@ impl Ledger {
     /// publisher: what `init` would hand the publisher goes to `0x0`, which no one controls.
     pub fn publish_native(&mut self, native: &'static NativePackage, id: Address) {
         self.register_package(native, id, 1, id);
-        self.run_inits(native, id, Address::ZERO);
+        let _genesis_objects = self.run_inits(native, id, Address::ZERO);
     }
 
     /// Records a package object backed by `native`, with its original id.

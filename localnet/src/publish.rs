@@ -30,12 +30,23 @@ pub fn upgrade_cap_type() -> StructTag {
 }
 
 /// What publishing returns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Published {
     /// The new package.
     pub package_id: Address,
     /// Its upgrade capability.
     pub upgrade_cap_id: Address,
+    /// What the modules' `init` created, as a publish transaction's effects would list it.
+    pub created: Vec<CreatedByInit>,
+}
+
+/// An object a module's `init` created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedByInit {
+    /// Its id.
+    pub object_id: Address,
+    /// Its type, e.g. `0x…::subscription::PackageVersion`.
+    pub object_type: String,
 }
 
 impl Ledger {
@@ -63,7 +74,8 @@ impl Ledger {
         native: &'static NativePackage,
         package_id: Address,
         publisher: Address,
-    ) {
+    ) -> Vec<CreatedByInit> {
+        let mut created = Vec::new();
         let digest = digest_of("seal-localnet publish transaction", package_id.as_bytes());
         for module in native.modules {
             for init in module.init_objects {
@@ -77,18 +89,24 @@ impl Ledger {
                         Owner::Address(publisher)
                     },
                 };
+                let object_type = value.type_.to_string();
                 if let Some(object) = crate::exec::build_object(value, 1, digest) {
                     self.put_object(object);
+                    created.push(CreatedByInit {
+                        object_id: id,
+                        object_type,
+                    });
                 }
             }
         }
+        created
     }
 
     /// Publishes a copy of a native package at a fresh id; the cap goes to `owner`.
     pub fn publish(&mut self, native: &'static NativePackage, owner: Address) -> Published {
         let package_id = self.admin_id("seal-localnet publish", native.name);
         self.register_package(native, package_id, 1, package_id);
-        self.run_inits(native, package_id, owner);
+        let created = self.run_inits(native, package_id, owner);
         let upgrade_cap_id = self.admin_id("seal-localnet upgrade cap", native.name);
         self.write_cap(
             UpgradeCap {
@@ -104,6 +122,7 @@ impl Ledger {
         Published {
             package_id,
             upgrade_cap_id,
+            created,
         }
     }
 

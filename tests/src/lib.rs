@@ -82,13 +82,26 @@ pub struct SealTestCluster {
     http: reqwest::Client,
 }
 
-/// A published package and the capability to upgrade it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A published package, the capability to upgrade it, and what its `init` created.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Published {
     /// The first version's id (the key-id namespace).
     pub package_id: Address,
     /// The `UpgradeCap`.
     pub upgrade_cap: Address,
+    /// `(id, type)` of the objects the modules' `init` created.
+    pub created: Vec<(Address, String)>,
+}
+
+impl Published {
+    /// The object `init` created of type `module::Name`.
+    pub fn created_of(&self, module_and_name: &str) -> Option<Address> {
+        let suffix = format!("::{module_and_name}");
+        self.created
+            .iter()
+            .find(|(_, type_)| type_.ends_with(&suffix))
+            .map(|(id, _)| *id)
+    }
 }
 
 impl SealTestCluster {
@@ -236,9 +249,22 @@ impl SealTestCluster {
                 .and_then(|s| s.parse().ok())
                 .ok_or_else(|| ClusterError::Admin(answer.to_string()))
         };
+        let created = answer["created"]
+            .as_array()
+            .map(|objects| {
+                objects
+                    .iter()
+                    .filter_map(|o| {
+                        let id = o["object_id"].as_str()?.parse().ok()?;
+                        Some((id, o["object_type"].as_str()?.to_owned()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(Published {
             package_id: field("package_id")?,
             upgrade_cap: field("upgrade_cap_id")?,
+            created,
         })
     }
 
