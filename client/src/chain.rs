@@ -51,7 +51,8 @@ impl Chain {
             .unwrap_or_default())
     }
 
-    async fn contents(&mut self, id: Address) -> Result<Vec<u8>, ChainError> {
+    /// An object's contents (its Move value in BCS).
+    pub async fn contents(&mut self, id: Address) -> Result<Vec<u8>, ChainError> {
         self.object(id, "contents")
             .await?
             .contents

@@ -1,56 +1,13 @@
 //! The `seal` command line against a stack from `seal_client::dev`: keys, ids, encryption and
 //! decryption with both DEMs, a refusal, and key-server registration.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-use seal_client::dev::{DevOptions, DevStack};
-
-fn seal(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_seal"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.unwrap_or_default())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn text(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
-}
+use common::{seal, start_stack, text};
 
 #[tokio::test]
 async fn encrypt_decrypt_refuse_and_register_from_the_command_line() {
-    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_seal"))
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    for name in ["seal-localnet", "seal-keyvault", "seal-frontend"] {
-        if !bin_dir.join(name).exists() {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            assert!(
-                Command::new(cargo)
-                    .args(["build", "-p", name, "--bin", name])
-                    .status()
-                    .unwrap()
-                    .success()
-            );
-        }
-    }
-    let stack = DevStack::start(&DevOptions::new(bin_dir, 2)).await.unwrap();
+    let stack = start_stack(2).await;
     let dir = tempfile::tempdir().unwrap();
     let path = |name: &str| dir.path().join(name).display().to_string();
     let node = stack.grpc_url.clone();

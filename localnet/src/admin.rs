@@ -55,6 +55,8 @@ pub struct Info {
     pub seal_package_id: Address,
     /// The genesis `patterns` package.
     pub patterns_package_id: Address,
+    /// What the genesis packages' `init` created (e.g. `subscription::PackageVersion`).
+    pub genesis_objects: Vec<crate::publish::CreatedByInit>,
 }
 
 fn bad_request(message: impl Into<String>) -> Response {
@@ -79,6 +81,7 @@ async fn info(State(ledger): State<SharedLedger>) -> Json<Info> {
         reference_gas_price: ledger.reference_gas_price(),
         seal_package_id: genesis_package_id("seal"),
         patterns_package_id: genesis_package_id("patterns"),
+        genesis_objects: ledger.genesis_objects().to_vec(),
     })
 }
 

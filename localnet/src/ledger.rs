@@ -52,6 +52,8 @@ pub struct Ledger {
     transactions: BTreeMap<Digest, ExecutedRecord>,
     /// Coins created by the faucet so far.
     faucet_count: u64,
+    /// What the genesis packages' `init` created (their `PackageVersion` objects, …).
+    genesis_objects: Vec<crate::publish::CreatedByInit>,
     /// Packages published through the admin surface so far.
     publish_count: u64,
 }
@@ -106,6 +108,7 @@ impl Ledger {
             packages: BTreeMap::new(),
             transactions: BTreeMap::new(),
             faucet_count: 0,
+            genesis_objects: Vec::new(),
             publish_count: 0,
         };
         ledger.packages.insert(
@@ -125,7 +128,8 @@ impl Ledger {
     /// publisher: what `init` would hand the publisher goes to `0x0`, which no one controls.
     pub fn publish_native(&mut self, native: &'static NativePackage, id: Address) {
         self.register_package(native, id, 1, id);
-        let _genesis_objects = self.run_inits(native, id, Address::ZERO);
+        let created = self.run_inits(native, id, Address::ZERO);
+        self.genesis_objects.extend(created);
     }
 
     /// Records a package object backed by `native`, with its original id.
@@ -257,6 +261,11 @@ impl Ledger {
     /// Moves the clock forward by `delta_ms`.
     pub fn advance_clock(&mut self, delta_ms: u64) {
         self.set_clock(self.timestamp_ms.saturating_add(delta_ms));
+    }
+
+    /// What the genesis packages' `init` created.
+    pub fn genesis_objects(&self) -> &[crate::publish::CreatedByInit] {
+        &self.genesis_objects
     }
 
     /// The live object with this id.

@@ -48,6 +48,7 @@ fn write_state(
             "chain_id": ledger.chain_id().to_string(),
             "seal_package_id": seal_localnet::ledger::genesis_package_id("seal"),
             "patterns_package_id": seal_localnet::ledger::genesis_package_id("patterns"),
+            "genesis_objects": ledger.genesis_objects(),
         })
     };
     let partial = dir.join("localnet.json.partial");

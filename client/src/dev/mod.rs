@@ -73,6 +73,9 @@ pub struct DevStack {
     pub seal_package: Address,
     /// The genesis `patterns` package.
     pub patterns_package: Address,
+    /// `(id, type)` of what the genesis packages' `init` created (e.g. the `patterns`
+    /// package's `subscription::PackageVersion`).
+    pub genesis_objects: Vec<(Address, String)>,
     /// The key servers, in start order.
     pub servers: Vec<DevKeyServer>,
     /// What every frontend is configured with besides its key server.
@@ -132,6 +135,18 @@ impl DevStack {
                 .map_err(|e| DevError::Process(e.to_string()))
         };
         let seal_package = address("seal_package_id")?;
+        let genesis_objects = info["genesis_objects"]
+            .as_array()
+            .map(|objects| {
+                objects
+                    .iter()
+                    .filter_map(|o| {
+                        let id = o["object_id"].as_str()?.parse().ok()?;
+                        Some((id, o["object_type"].as_str()?.to_owned()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let grpc_url = field("grpc_url")?.to_owned();
         let mut stack = Self {
             frontend_settings: FrontendSettings {
@@ -144,6 +159,7 @@ impl DevStack {
             grpc_url,
             seal_package,
             patterns_package: address("patterns_package_id")?,
+            genesis_objects,
             servers: Vec::new(),
             localnet,
             keyvault_bin,
@@ -222,6 +238,15 @@ impl DevStack {
         Ok((object_id, port, metrics_port, frontend))
     }
 
+    /// The genesis object of type `module::Name` in the `patterns` package.
+    pub fn patterns_object(&self, module_and_name: &str) -> Option<Address> {
+        let type_ = format!("{}::{module_and_name}", self.patterns_package);
+        self.genesis_objects
+            .iter()
+            .find(|(_, t)| *t == type_)
+            .map(|(id, _)| *id)
+    }
+
     /// POSTs to the local chain's admin surface.
     pub async fn admin(
         &self,
@@ -291,6 +316,10 @@ impl DevStack {
             "sui_grpc_url": self.grpc_url,
             "seal_package_id": self.seal_package,
             "patterns_package_id": self.patterns_package,
+            "genesis_objects": self.genesis_objects.iter().map(|(id, type_)| serde_json::json!({
+                "object_id": id,
+                "object_type": type_,
+            })).collect::<Vec<_>>(),
             "key_servers": self.servers.iter().map(|s| serde_json::json!({
                 "url": s.url,
                 "object_id": s.object_id,

@@ -36,6 +36,9 @@ pub async fn run(args: DevArgs) -> Result<(), String> {
     println!("\nSui gRPC (and gRPC-web): {}", stack.grpc_url);
     println!("seal package:             {}", stack.seal_package);
     println!("patterns package:         {}", stack.patterns_package);
+    if let Some(version) = stack.patterns_object("subscription::PackageVersion") {
+        println!("  its PackageVersion:     {version}  (the subscription pattern's first object)");
+    }
     for server in &stack.servers {
         println!(
             "key server {}\n  url {}\n  public key 0x{}\n  metrics {}",

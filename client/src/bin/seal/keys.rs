@@ -55,6 +55,16 @@ pub enum IdCommand {
         #[arg(long)]
         address: Address,
     },
+    /// An id under an object (whitelist, subscription service, private data creator): the
+    /// object id followed by a nonce.
+    Under {
+        /// The object (or address) whose ids these are.
+        #[arg(long)]
+        object: Address,
+        /// Any bytes, hex, that tell the ids under it apart.
+        #[arg(long, default_value = "")]
+        nonce: String,
+    },
 }
 
 /// Prints a key id as hex.
@@ -75,6 +85,11 @@ pub fn id(command: IdCommand) -> Result<(), String> {
             time.to_le_bytes().to_vec()
         }
         IdCommand::Account { address } => address.as_bytes().to_vec(),
+        IdCommand::Under { object, nonce } => {
+            let nonce =
+                hex::decode(nonce.trim_start_matches("0x")).map_err(|_| "--nonce is not hex")?;
+            [object.as_bytes(), nonce.as_slice()].concat()
+        }
     };
     println!("{}", hex::encode(bytes));
     Ok(())

@@ -6,6 +6,7 @@
 mod crypt;
 mod dev;
 mod keys;
+mod patterns;
 
 use clap::{Parser, Subcommand};
 
@@ -44,6 +45,12 @@ enum Command {
     /// Key servers on chain.
     #[command(subcommand)]
     KeyServer(keys::KeyServerCommand),
+    /// Whitelists of the `patterns` package: create one, add and remove addresses.
+    #[command(subcommand)]
+    Whitelist(patterns::WhitelistCommand),
+    /// Subscriptions of the `patterns` package: create a service, subscribe to one.
+    #[command(subcommand)]
+    Subscription(patterns::SubscriptionCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -60,6 +67,8 @@ fn main() -> std::process::ExitCode {
             Command::Decrypt(args) => crypt::decrypt(args).await,
             Command::FetchKeys(args) => crypt::fetch_keys_command(args).await,
             Command::KeyServer(command) => keys::key_server(command).await,
+            Command::Whitelist(command) => patterns::whitelist(command).await,
+            Command::Subscription(command) => patterns::subscription(command).await,
         }
     });
     match result {

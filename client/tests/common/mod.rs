@@ -1,0 +1,57 @@
+//! What the command-line suites share: running `seal`, and a local stack to run it against.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use seal_client::dev::{DevOptions, DevStack};
+
+pub fn seal(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_seal"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.unwrap_or_default())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+pub fn text(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// A stack of `servers` key servers, with its binaries built next to `seal` if missing.
+pub async fn start_stack(servers: usize) -> DevStack {
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_seal"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    for name in ["seal-localnet", "seal-keyvault", "seal-frontend"] {
+        if !bin_dir.join(name).exists() {
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            assert!(
+                Command::new(cargo)
+                    .args(["build", "-p", name, "--bin", name])
+                    .status()
+                    .unwrap()
+                    .success()
+            );
+        }
+    }
+    DevStack::start(&DevOptions::new(bin_dir, servers))
+        .await
+        .unwrap()
+}
