@@ -11,8 +11,8 @@ use sui_sdk_types::{
 };
 
 use crate::dev::DevStack;
-use crate::fetch::{FetchError, KeyServerEndpoint, fetch_keys, verify_key_server};
-use crate::seal::{Dem, KeyServerKey, decrypt, encrypt};
+use crate::fetch::{FetchError, fetch_keys, verify_key_server};
+use crate::seal::{Dem, decrypt, encrypt};
 use crate::session::SessionKey;
 
 /// A one-call PTB `patterns::<module>::seal_approve(id, extra...)`.
@@ -58,23 +58,8 @@ pub async fn run(stack: &DevStack) -> Result<(), String> {
     let user = Ed25519PrivateKey::generate(rand::rngs::OsRng);
     let address = user.public_key().derive_address();
     let patterns = stack.patterns_package;
-    let keys: Vec<KeyServerKey> = stack
-        .servers
-        .iter()
-        .map(|s| KeyServerKey {
-            object_id: s.object_id,
-            public_key: s.public_key,
-        })
-        .collect();
-    let endpoints: Vec<KeyServerEndpoint> = stack
-        .servers
-        .iter()
-        .map(|s| KeyServerEndpoint {
-            object_id: s.object_id,
-            url: s.url.clone(),
-            public_key: s.public_key,
-        })
-        .collect();
+    let keys = stack.key_server_keys();
+    let endpoints = stack.endpoints();
     let threshold = keys.len().min(2);
     let http = reqwest::Client::new();
     for endpoint in &endpoints {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use seal_client::fetch::{FetchError, ServerKeys, fetch_from, fetch_keys};
 use seal_client::ptb::PtbBuilder;
-use seal_client::seal::{Dem, KeyServerKey, decrypt, encrypt};
+use seal_client::seal::{Dem, decrypt, encrypt};
 use seal_client::session::SessionKey;
 use seal_protocol::Address;
 use seal_protocol::crypto::G1Point;
@@ -40,19 +40,10 @@ impl SealTestCluster {
         plaintext: &[u8],
         aad: Option<&[u8]>,
     ) -> EncryptedObject {
-        let servers: Vec<KeyServerKey> = self
-            .stack
-            .servers
-            .iter()
-            .map(|s| KeyServerKey {
-                object_id: s.object_id,
-                public_key: s.public_key,
-            })
-            .collect();
         let (object, _) = encrypt(
             package,
             id,
-            &servers,
+            &self.stack.key_server_keys(),
             threshold,
             plaintext,
             aad,
@@ -100,6 +91,28 @@ impl SealTestCluster {
             threshold,
         )
         .await
+    }
+
+    /// What a dApp's round trip gives: encrypts `plaintext` for `package ‖ id` to every key
+    /// server (all needed), fetches the keys through `ptb` as `user`, and decrypts. `Err` holds
+    /// the error kinds of the servers that refused.
+    pub async fn round_trip(
+        &self,
+        user: &TestUser,
+        package: Address,
+        id: &[u8],
+        ptb: PtbBuilder,
+        plaintext: &[u8],
+    ) -> Result<Vec<u8>, Vec<String>> {
+        let servers = self.stack.servers.len();
+        let threshold = u8::try_from(servers).unwrap_or(u8::MAX);
+        let object = self.encrypt(package, id, threshold, plaintext, None);
+        let keys = self
+            .fetch_keys(user, package, ptb, &[id], servers)
+            .await
+            .map_err(|e| refusal_kinds(&e))?;
+        Ok(open(&object, &keys)
+            .unwrap_or_else(|e| panic!("keys that verified did not decrypt: {e}")))
     }
 
     /// Asks one key server (by index) only.

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 use seal_client::chain::{Chain, ChainError, Executed};
-use seal_client::dev::{DevError, DevOptions, DevStack, ServerMode};
+use seal_client::dev::{DevError, DevOptions, DevStack, ServerMode, created_objects};
 use seal_client::fetch::KeyServerEndpoint;
 use seal_client::ptb::PtbBuilder;
 use seal_protocol::Address;
@@ -144,15 +144,7 @@ impl SealTestCluster {
 
     /// The key servers, as clients see them.
     pub fn endpoints(&self) -> Vec<KeyServerEndpoint> {
-        self.stack
-            .servers
-            .iter()
-            .map(|s| KeyServerEndpoint {
-                object_id: s.object_id,
-                url: s.url.clone(),
-                public_key: s.public_key,
-            })
-            .collect()
+        self.stack.endpoints()
     }
 
     /// Starts one more key server, e.g. a permissioned one; returns its index.
@@ -249,18 +241,7 @@ impl SealTestCluster {
                 .and_then(|s| s.parse().ok())
                 .ok_or_else(|| ClusterError::Admin(answer.to_string()))
         };
-        let created = answer["created"]
-            .as_array()
-            .map(|objects| {
-                objects
-                    .iter()
-                    .filter_map(|o| {
-                        let id = o["object_id"].as_str()?.parse().ok()?;
-                        Some((id, o["object_type"].as_str()?.to_owned()))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let created = created_objects(&answer["created"]);
         Ok(Published {
             package_id: field("package_id")?,
             upgrade_cap: field("upgrade_cap_id")?,

@@ -1,7 +1,7 @@
 //! `account_based`: the key id is an address; only that address gets the key.
 
 use seal_client::ptb::PtbBuilder;
-use seal_tests::{SealTestCluster, TestUser, open, refusal_kinds};
+use seal_tests::{SealTestCluster, TestUser};
 
 /// `patterns::account_based::seal_approve(id)`.
 fn approve(cluster: &SealTestCluster, id: &[u8]) -> PtbBuilder {
@@ -22,12 +22,10 @@ async fn fetch(
     user: &TestUser,
     id: &[u8],
 ) -> Result<Vec<u8>, Vec<String>> {
-    let object = cluster.encrypt(cluster.patterns(), id, 2, b"for one account", None);
+    let ptb = approve(cluster, id);
     cluster
-        .fetch_keys(user, cluster.patterns(), approve(cluster, id), &[id], 2)
+        .round_trip(user, cluster.patterns(), id, ptb, b"for one account")
         .await
-        .map(|keys| open(&object, &keys).unwrap())
-        .map_err(|e| refusal_kinds(&e))
 }
 
 #[tokio::test]

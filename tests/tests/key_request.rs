@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use seal_client::ptb::{PtbBuilder, clock_input};
 use seal_protocol::Address;
-use seal_tests::{SealTestCluster, TestUser, open, refusal_kinds};
+use seal_tests::{SealTestCluster, TestUser};
 
 async fn create_list(cluster: &SealTestCluster, admin: &TestUser, users: &[Address]) -> Address {
     let mut ptb = PtbBuilder::new();
@@ -42,23 +42,16 @@ async fn fetch(
     request: Address,
     id: &[u8],
 ) -> Result<Vec<u8>, Vec<String>> {
-    let encrypted = cluster.encrypt(cluster.patterns(), id, 2, b"on request", None);
     let mut ptb = PtbBuilder::new();
     let id_arg = ptb.pure(id).unwrap();
     let request = ptb.input(cluster.chain().object_input(request).await.unwrap());
     let clock = ptb.input(clock_input());
-    ptb.call(
-        cluster.patterns(),
-        "key_request",
-        "seal_approve",
-        vec![id_arg, request, clock],
-    )
-    .unwrap();
+    let args = vec![id_arg, request, clock];
+    ptb.call(cluster.patterns(), "key_request", "seal_approve", args)
+        .unwrap();
     cluster
-        .fetch_keys(user, cluster.patterns(), ptb, &[id], 2)
+        .round_trip(user, cluster.patterns(), id, ptb, b"on request")
         .await
-        .map(|keys| open(&encrypted, &keys).unwrap())
-        .map_err(|e| refusal_kinds(&e))
 }
 
 #[tokio::test]

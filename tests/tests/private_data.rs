@@ -3,7 +3,7 @@
 
 use seal_client::ptb::PtbBuilder;
 use seal_protocol::Address;
-use seal_tests::{SealTestCluster, TestUser, open, refusal_kinds};
+use seal_tests::{SealTestCluster, TestUser};
 
 async fn store(cluster: &SealTestCluster, owner: &TestUser, nonce: &[u8]) -> Address {
     let mut ptb = PtbBuilder::new();
@@ -26,7 +26,6 @@ async fn fetch(
     object: Address,
     id: &[u8],
 ) -> Result<Vec<u8>, Vec<String>> {
-    let encrypted = cluster.encrypt(cluster.patterns(), id, 2, b"mine", None);
     let mut ptb = PtbBuilder::new();
     let id_arg = ptb.pure(id).unwrap();
     let object = ptb.input(cluster.chain().object_input(object).await.unwrap());
@@ -38,10 +37,8 @@ async fn fetch(
     )
     .unwrap();
     cluster
-        .fetch_keys(user, cluster.patterns(), ptb, &[id], 2)
+        .round_trip(user, cluster.patterns(), id, ptb, b"mine")
         .await
-        .map(|keys| open(&encrypted, &keys).unwrap())
-        .map_err(|e| refusal_kinds(&e))
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use seal_client::ptb::{PtbBuilder, clock_input};
 use seal_protocol::Address;
-use seal_tests::{Published, SealTestCluster, TestUser, open, refusal_kinds};
+use seal_tests::{Published, SealTestCluster, TestUser};
 use sui_sdk_types::{Argument, Command, SplitCoins};
 
 const FEE: u64 = 5_000;
@@ -70,7 +70,6 @@ async fn fetch(
     id: &[u8],
 ) -> Result<Vec<u8>, Vec<String>> {
     let package = published.package_id;
-    let encrypted = cluster.encrypt(package, id, 2, b"premium", None);
     let mut chain = cluster.chain();
     let version = published
         .created_of("subscription::PackageVersion")
@@ -85,11 +84,7 @@ async fn fetch(
     ];
     ptb.call(package, "subscription", "seal_approve", args)
         .unwrap();
-    cluster
-        .fetch_keys(user, package, ptb, &[id], 2)
-        .await
-        .map(|keys| open(&encrypted, &keys).unwrap())
-        .map_err(|e| refusal_kinds(&e))
+    cluster.round_trip(user, package, id, ptb, b"premium").await
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 use seal_client::chain::Executed;
 use seal_client::ptb::PtbBuilder;
 use seal_protocol::Address;
-use seal_tests::{ClusterError, SealTestCluster, TestUser, open, refusal_kinds};
+use seal_tests::{ClusterError, SealTestCluster, TestUser};
 
 struct Whitelist {
     id: Address,
@@ -71,13 +71,10 @@ async fn fetch(
     list: &Whitelist,
     id: &[u8],
 ) -> Result<Vec<u8>, Vec<String>> {
-    let object = cluster.encrypt(cluster.patterns(), id, 2, b"listed only", None);
     let ptb = approve(cluster, list, id).await;
     cluster
-        .fetch_keys(user, cluster.patterns(), ptb, &[id], 2)
+        .round_trip(user, cluster.patterns(), id, ptb, b"listed only")
         .await
-        .map(|keys| open(&object, &keys).unwrap())
-        .map_err(|e| refusal_kinds(&e))
 }
 
 #[tokio::test]

@@ -85,6 +85,21 @@ pub struct DevStack {
     frontend_bin: PathBuf,
 }
 
+/// `(id, type)` pairs from the local chain's `[{"object_id", "object_type"}]` lists (genesis
+/// objects, what a publish's `init` created).
+pub fn created_objects(list: &serde_json::Value) -> Vec<(Address, String)> {
+    let Some(objects) = list.as_array() else {
+        return Vec::new();
+    };
+    objects
+        .iter()
+        .filter_map(|o| {
+            let id = o["object_id"].as_str()?.parse().ok()?;
+            Some((id, o["object_type"].as_str()?.to_owned()))
+        })
+        .collect()
+}
+
 fn binary(bin_dir: &Path, name: &str) -> Result<PathBuf, DevError> {
     let path = bin_dir.join(name);
     if path.exists() {
@@ -135,18 +150,7 @@ impl DevStack {
                 .map_err(|e| DevError::Process(e.to_string()))
         };
         let seal_package = address("seal_package_id")?;
-        let genesis_objects = info["genesis_objects"]
-            .as_array()
-            .map(|objects| {
-                objects
-                    .iter()
-                    .filter_map(|o| {
-                        let id = o["object_id"].as_str()?.parse().ok()?;
-                        Some((id, o["object_type"].as_str()?.to_owned()))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let genesis_objects = created_objects(&info["genesis_objects"]);
         let grpc_url = field("grpc_url")?.to_owned();
         let mut stack = Self {
             frontend_settings: FrontendSettings {
@@ -236,6 +240,29 @@ impl DevStack {
             return Err(error);
         }
         Ok((object_id, port, metrics_port, frontend))
+    }
+
+    /// The key servers' public keys, to encrypt to.
+    pub fn key_server_keys(&self) -> Vec<crate::seal::KeyServerKey> {
+        self.servers
+            .iter()
+            .map(|s| crate::seal::KeyServerKey {
+                object_id: s.object_id,
+                public_key: s.public_key,
+            })
+            .collect()
+    }
+
+    /// The key servers as clients reach them.
+    pub fn endpoints(&self) -> Vec<crate::fetch::KeyServerEndpoint> {
+        self.servers
+            .iter()
+            .map(|s| crate::fetch::KeyServerEndpoint {
+                object_id: s.object_id,
+                url: s.url.clone(),
+                public_key: s.public_key,
+            })
+            .collect()
     }
 
     /// The genesis object of type `module::Name` in the `patterns` package.
