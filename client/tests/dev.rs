@@ -1,35 +1,13 @@
 //! `seal dev --demo` on a fresh stack: the round trip and the two refusals pass, and the info
 //! file describes the stack.
 
-use std::process::Command;
+mod common;
 
-/// Makes sure the other workspace binaries sit next to `seal` (they do after a workspace build).
-fn ensure_siblings() {
-    let dir = std::path::Path::new(env!("CARGO_BIN_EXE_seal"))
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    for (package, name) in [
-        ("seal-localnet", "seal-localnet"),
-        ("seal-keyvault", "seal-keyvault"),
-        ("seal-frontend", "seal-frontend"),
-    ] {
-        if !dir.join(name).exists() {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            assert!(
-                Command::new(cargo)
-                    .args(["build", "-p", package, "--bin", name])
-                    .status()
-                    .unwrap()
-                    .success()
-            );
-        }
-    }
-}
+use std::process::Command;
 
 #[test]
 fn seal_dev_demo_passes_and_describes_the_stack() {
-    ensure_siblings();
+    common::bin_dir();
     let dir = tempfile::tempdir().unwrap();
     let info_file = dir.path().join("info.json");
     let output = Command::new(env!("CARGO_BIN_EXE_seal"))

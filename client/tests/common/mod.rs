@@ -33,14 +33,15 @@ pub fn text(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).trim().to_owned()
 }
 
-/// A stack of `servers` key servers, with its binaries built next to `seal` if missing.
-pub async fn start_stack(servers: usize) -> DevStack {
-    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_seal"))
+/// The folder of `seal`, with the other workspace binaries built next to it if missing (they
+/// are there after a workspace build).
+pub fn bin_dir() -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_BIN_EXE_seal"))
         .parent()
         .unwrap()
         .to_path_buf();
     for name in ["seal-localnet", "seal-keyvault", "seal-frontend"] {
-        if !bin_dir.join(name).exists() {
+        if !dir.join(name).exists() {
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             assert!(
                 Command::new(cargo)
@@ -51,7 +52,12 @@ pub async fn start_stack(servers: usize) -> DevStack {
             );
         }
     }
-    DevStack::start(&DevOptions::new(bin_dir, servers))
+    dir
+}
+
+/// A stack of `servers` key servers.
+pub async fn start_stack(servers: usize) -> DevStack {
+    DevStack::start(&DevOptions::new(bin_dir(), servers))
         .await
         .unwrap()
 }
