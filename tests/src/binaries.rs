@@ -1,12 +1,13 @@
 //! The stack's binaries for the suites: `cargo test` builds only this crate's targets, so the
-//! first cluster of a test process asks cargo to build `seal-localnet`, `seal-keyvault` and
-//! `seal-frontend` (a no-op when they are up to date) into the same target folder.
+//! first cluster of a test process asks cargo to build the workspace's binaries
+//! (`seal-localnet`, `seal-keyvault`, `seal-frontend` among them) into the same target folder:
+//! a no-op when they are up to date, and never a stale binary under test. The whole workspace
+//! is built, not the three packages alone, so that features resolve as in `cargo build` and
+//! the binaries are not rebuilt back and forth.
 
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
-
-const PACKAGES: [&str; 3] = ["seal-localnet", "seal-keyvault", "seal-frontend"];
 
 /// The folder with up-to-date binaries (`target/<profile>`); panics if they cannot be built.
 pub fn dir() -> PathBuf {
@@ -22,10 +23,7 @@ fn build() -> PathBuf {
         .unwrap_or_else(|| panic!("cannot locate the target folder"));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(cargo);
-    command.arg("build");
-    for package in PACKAGES {
-        command.args(["-p", package, "--bin", package]);
-    }
+    command.args(["build", "--workspace", "--bins"]);
     if dir.ends_with("release") {
         command.arg("--release");
     }
