@@ -37,7 +37,7 @@ pub async fn run(args: DevArgs) -> Result<(), String> {
     println!("seal package:             {}", stack.seal_package);
     println!("patterns package:         {}", stack.patterns_package);
     if let Some(version) = stack.patterns_object("subscription::PackageVersion") {
-        println!("  its PackageVersion:     {version}  (the subscription pattern's first object)");
+        println!("  subscription::PackageVersion {version}");
     }
     for server in &stack.servers {
         println!(
