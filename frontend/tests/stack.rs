@@ -297,7 +297,7 @@ async fn the_whole_stack_serves_policies_and_refuses_precisely() {
     assert_eq!(fetch(&stack, &body(&good())).await.0, 200);
 
     // The keyvault goes away: Failure (503) at once; back without restarting the frontend.
-    stack.keyvault.stop();
+    stack.stop_keyvault();
     assert_error(&fetch(&stack, &body(&good())).await, 503, "Failure");
     stack.restart_keyvault();
     let mut answer = fetch(&stack, &body(&good())).await;
@@ -416,7 +416,7 @@ async fn the_frontend_refuses_to_serve_a_key_server_whose_key_is_not_the_keyvaul
     let impostor = stack.register_key_server(&other_key, 78).await;
     let path = stack.dir.path().join("mismatch.yaml");
     std::fs::write(&path, stack.frontend_config(impostor)).unwrap();
-    let output = std::process::Command::new(binary("seal-frontend", "seal-frontend"))
+    let output = std::process::Command::new(bin_dir().join("seal-frontend"))
         .arg("--config")
         .arg(&path)
         .output()
@@ -433,7 +433,7 @@ async fn the_frontend_refuses_to_serve_a_key_server_whose_key_is_not_the_keyvaul
     );
 
     // MASTER_KEY in the environment is refused with a pointer to the keyvault.
-    let output = std::process::Command::new(binary("seal-frontend", "seal-frontend"))
+    let output = std::process::Command::new(bin_dir().join("seal-frontend"))
         .arg("--config")
         .arg(&path)
         .env("MASTER_KEY", "0x01")

@@ -29,8 +29,12 @@ pub enum ServerMode {
 pub struct DevKeyServer {
     /// Its key-server object on the local chain.
     pub object_id: Address,
-    /// Its HTTP URL.
+    /// Its URL (`http://127.0.0.1:<port>`, or `https://localhost:<port>` with TLS).
     pub url: String,
+    /// Its loopback port.
+    pub port: u16,
+    /// Its metrics port.
+    pub metrics_port: u16,
     /// Its public key.
     pub public_key: G2Point,
     /// Its metrics URL.
@@ -39,6 +43,8 @@ pub struct DevKeyServer {
     pub socket: PathBuf,
     /// How it serves keys.
     pub mode: ServerMode,
+    /// Its folder (key, socket, configuration, logs).
+    pub dir: PathBuf,
     pub(super) keyvault: Child,
     pub(super) frontend: Child,
 }
@@ -50,13 +56,13 @@ impl DevKeyServer {
     }
 }
 
-/// A fresh key in `dir/master.key`: a master key (open) or a seed (permissioned, whose
-/// index-0 key is returned).
+/// A fresh key in `dir/master.key`: a master key (open) or a seed (permissioned); returns the
+/// public key (of index 0 for a seed).
 pub(super) fn generate_key(
     keyvault_bin: &Path,
     dir: &Path,
     mode: &ServerMode,
-) -> Result<(PathBuf, G2Point), DevError> {
+) -> Result<G2Point, DevError> {
     let key_file = dir.join("master.key");
     let mode_arg = match mode {
         ServerMode::Open => "open",
@@ -82,22 +88,26 @@ pub(super) fn generate_key(
         .and_then(|key| hex::decode(key.trim().trim_start_matches("0x")).ok())
         .and_then(|bytes| G2Point::from_bytes(&bytes).ok())
         .ok_or_else(|| DevError::Process("keygen printed no key".into()))?;
-    Ok((key_file, public_key))
+    Ok(public_key)
 }
 
-/// Starts the keyvault on `dir/vault.sock` and waits for its socket.
+/// Starts the keyvault of `dir/master.key` on `dir/vault.sock` (a stale socket from a killed
+/// keyvault is removed first) and waits for its socket.
 pub(super) fn start_keyvault(
     keyvault_bin: &Path,
     dir: &Path,
-    key_file: &Path,
     mode: &ServerMode,
+    extra_args: &[String],
 ) -> Result<(Child, PathBuf), DevError> {
     let socket = dir.join("vault.sock");
+    let _ = std::fs::remove_file(&socket);
+    let key_file = dir.join("master.key");
     let (socket_arg, key_arg) = (socket.display().to_string(), key_file.display().to_string());
     let mut args = vec!["serve", "--socket", &socket_arg, "--key-file", &key_arg];
     if let ServerMode::Permissioned { .. } = mode {
         args.extend(["--mode", "permissioned", "--derivation-index", "0"]);
     }
+    args.extend(extra_args.iter().map(String::as_str));
     let log = dir.join("keyvault.log");
     let mut keyvault = spawn(keyvault_bin, &args, &log)?;
     wait_until("seal-keyvault", &mut keyvault, &log, || socket.exists())?;
@@ -115,10 +125,21 @@ pub struct FrontendSettings {
     pub rgp_update_interval: Duration,
     /// How far the chain's clock may lag before requests are refused (`None`: the default).
     pub allowed_staleness: Option<Duration>,
+    /// Serve HTTPS with this certificate and key (PEM files), for the name `localhost`.
+    pub tls: Option<TlsFiles>,
+}
+
+/// A frontend's certificate chain and private key.
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    /// PEM certificate chain.
+    pub certificate: PathBuf,
+    /// PEM private key.
+    pub private_key: PathBuf,
 }
 
 /// The frontend's YAML.
-pub(super) fn frontend_config(
+pub fn frontend_config(
     settings: &FrontendSettings,
     mode: &ServerMode,
     object_id: Address,
@@ -147,6 +168,13 @@ pub(super) fn frontend_config(
         config.push_str(&format!(
             "allowed_staleness: '{}ms'\n",
             staleness.as_millis()
+        ));
+    }
+    if let Some(tls) = &settings.tls {
+        config.push_str(&format!(
+            "tls:\n  certificate: '{}'\n  private_key: '{}'\n",
+            tls.certificate.display(),
+            tls.private_key.display()
         ));
     }
     config

@@ -2,6 +2,7 @@
 //! `seal-keyvault` and a `seal-frontend`, as separate processes on loopback. `seal dev` and the
 //! end-to-end test harness (`seal-tests`) both use this, so the orchestration exists once.
 
+mod chain;
 mod key_server;
 mod process;
 
@@ -11,10 +12,10 @@ use std::time::Duration;
 
 use seal_protocol::Address;
 use seal_protocol::crypto::G2Point;
-use sui_crypto::ed25519::Ed25519PrivateKey;
 
-pub use key_server::{DevKeyServer, FrontendSettings, ServerMode};
-use key_server::{frontend_config, generate_key, start_keyvault};
+pub use chain::created_objects;
+pub use key_server::{DevKeyServer, FrontendSettings, ServerMode, TlsFiles, frontend_config};
+use key_server::{generate_key, start_keyvault};
 use process::{free_port, spawn, stop, wait_until};
 
 /// Why the stack could not start.
@@ -38,7 +39,7 @@ pub enum DevError {
 pub struct DevOptions {
     /// Where `seal-localnet`, `seal-keyvault` and `seal-frontend` are.
     pub bin_dir: PathBuf,
-    /// Open key servers to start (at least one).
+    /// Open key servers to start (more, of any mode, can be added later).
     pub servers: usize,
     /// Drive the chain clock manually (tests) instead of the wall clock.
     pub manual_clock: bool,
@@ -47,6 +48,10 @@ pub struct DevOptions {
     /// How far the chain's clock may lag before the frontends refuse requests (`None`: their
     /// default).
     pub allowed_staleness: Option<Duration>,
+    /// Serve HTTPS with these files.
+    pub tls: Option<TlsFiles>,
+    /// Extra `seal-keyvault serve` arguments for every keyvault (e.g. a budget).
+    pub keyvault_args: Vec<String>,
 }
 
 impl DevOptions {
@@ -58,6 +63,8 @@ impl DevOptions {
             manual_clock: false,
             rgp_update_interval: Duration::from_secs(5),
             allowed_staleness: None,
+            tls: None,
+            keyvault_args: Vec::new(),
         }
     }
 }
@@ -80,24 +87,10 @@ pub struct DevStack {
     pub servers: Vec<DevKeyServer>,
     /// What every frontend is configured with besides its key server.
     pub frontend_settings: FrontendSettings,
+    keyvault_args: Vec<String>,
     localnet: Child,
     keyvault_bin: PathBuf,
     frontend_bin: PathBuf,
-}
-
-/// `(id, type)` pairs from the local chain's `[{"object_id", "object_type"}]` lists (genesis
-/// objects, what a publish's `init` created).
-pub fn created_objects(list: &serde_json::Value) -> Vec<(Address, String)> {
-    let Some(objects) = list.as_array() else {
-        return Vec::new();
-    };
-    objects
-        .iter()
-        .filter_map(|o| {
-            let id = o["object_id"].as_str()?.parse().ok()?;
-            Some((id, o["object_type"].as_str()?.to_owned()))
-        })
-        .collect()
 }
 
 fn binary(bin_dir: &Path, name: &str) -> Result<PathBuf, DevError> {
@@ -158,7 +151,9 @@ impl DevStack {
                 node_url: grpc_url.clone(),
                 rgp_update_interval: options.rgp_update_interval,
                 allowed_staleness: options.allowed_staleness,
+                tls: options.tls.clone(),
             },
+            keyvault_args: options.keyvault_args.clone(),
             dir,
             grpc_url,
             seal_package,
@@ -169,7 +164,7 @@ impl DevStack {
             keyvault_bin,
             frontend_bin,
         };
-        for _ in 0..options.servers.max(1) {
+        for _ in 0..options.servers {
             stack.add_key_server(ServerMode::Open).await?;
         }
         Ok(stack)
@@ -181,8 +176,9 @@ impl DevStack {
         let index = self.servers.len();
         let dir = self.dir.path().join(format!("server-{index}"));
         std::fs::create_dir_all(&dir).map_err(|e| DevError::Process(e.to_string()))?;
-        let (key_file, public_key) = generate_key(&self.keyvault_bin, &dir, &mode)?;
-        let (mut keyvault, socket) = start_keyvault(&self.keyvault_bin, &dir, &key_file, &mode)?;
+        let public_key = generate_key(&self.keyvault_bin, &dir, &mode)?;
+        let (mut keyvault, socket) =
+            start_keyvault(&self.keyvault_bin, &dir, &mode, &self.keyvault_args)?;
         let started = self
             .start_frontend(index, &dir, &mode, &public_key, &socket)
             .await;
@@ -193,17 +189,41 @@ impl DevStack {
                 return Err(error);
             }
         };
+        let (scheme, host) = match self.frontend_settings.tls {
+            Some(_) => ("https", "localhost"),
+            None => ("http", "127.0.0.1"),
+        };
         self.servers.push(DevKeyServer {
             object_id,
-            url: format!("http://127.0.0.1:{port}"),
+            url: format!("{scheme}://{host}:{port}"),
+            port,
+            metrics_port,
             public_key,
             metrics_url: format!("http://127.0.0.1:{metrics_port}/metrics"),
             socket,
             mode,
+            dir,
             keyvault,
             frontend,
         });
         Ok(index)
+    }
+
+    /// Starts a stopped keyvault again, with the same key and socket.
+    pub fn restart_keyvault(&mut self, index: usize) -> Result<(), DevError> {
+        let server = self
+            .servers
+            .get_mut(index)
+            .ok_or_else(|| DevError::Process(format!("no key server {index}")))?;
+        stop(&mut server.keyvault);
+        let (keyvault, _) = start_keyvault(
+            &self.keyvault_bin,
+            &server.dir,
+            &server.mode,
+            &self.keyvault_args,
+        )?;
+        server.keyvault = keyvault;
+        Ok(())
     }
 
     /// Registers the key server on chain, then starts its frontend and waits for its port.
@@ -218,7 +238,8 @@ impl DevStack {
         let port = free_port()?;
         let metrics_port = free_port()?;
         let url = format!("http://127.0.0.1:{port}");
-        let object_id = self.register_key_server(index, public_key, &url).await?;
+        let operator = u8::try_from(index).unwrap_or(u8::MAX);
+        let object_id = self.register_key_server(operator, public_key, &url).await?;
         let config = frontend_config(
             &self.frontend_settings,
             mode,
@@ -272,64 +293,6 @@ impl DevStack {
             .iter()
             .find(|(_, t)| *t == type_)
             .map(|(id, _)| *id)
-    }
-
-    /// POSTs to the local chain's admin surface.
-    pub async fn admin(
-        &self,
-        path: &str,
-        body: serde_json::Value,
-    ) -> Result<serde_json::Value, DevError> {
-        let response = reqwest::Client::new()
-            .post(format!("{}{path}", self.grpc_url))
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| DevError::Chain(e.to_string()))?;
-        if !response.status().is_success() {
-            return Err(DevError::Chain(format!(
-                "{path}: HTTP {}",
-                response.status()
-            )));
-        }
-        response
-            .json()
-            .await
-            .map_err(|e| DevError::Chain(e.to_string()))
-    }
-
-    /// A client of the local chain.
-    pub fn chain(&self) -> Result<sui_rpc::Client, DevError> {
-        sui_rpc::Client::new(&self.grpc_url).map_err(|e| DevError::Chain(e.to_string()))
-    }
-
-    /// Registers a V1 key server for `url` with `public_key`, from a funded operator account.
-    async fn register_key_server(
-        &self,
-        index: usize,
-        public_key: &G2Point,
-        url: &str,
-    ) -> Result<Address, DevError> {
-        let operator = Ed25519PrivateKey::new([0x5e ^ index as u8; 32]);
-        let address = operator.public_key().derive_address();
-        self.admin(
-            "/admin/fund",
-            serde_json::json!({ "address": address, "amount": 10_000_000_000u64 }),
-        )
-        .await?;
-        let mut chain =
-            crate::chain::Chain::new(&self.grpc_url).map_err(|e| DevError::Chain(e.0))?;
-        chain
-            .register_key_server(
-                &operator,
-                self.seal_package,
-                &format!("seal-dev-{index}"),
-                url,
-                public_key,
-                false,
-            )
-            .await
-            .map_err(|e| DevError::Chain(e.0))
     }
 
     /// What `seal dev --info-file` writes.

@@ -1,18 +1,19 @@
-//! The whole stack as real processes on loopback: `seal-localnet`, `seal-keyvault` and
-//! `seal-frontend`, plus a small HTTP client and a Rust stand-in for the official SDK's
-//! request building.
+//! The whole stack as real processes on loopback (`seal-localnet`, `seal-keyvault` and
+//! `seal-frontend`, started by `seal_client::dev` as `seal dev` starts them), plus a small
+//! HTTP client and a Rust stand-in for the official SDK's request building.
 
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::process::Command;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use blstrs::{G1Affine, G1Projective, G2Affine, G2Projective, Scalar};
 use ed25519_dalek::{Signer, SigningKey};
 use ff::Field;
 use group::Group;
+use seal_client::dev::{DevOptions, DevStack, ServerMode, TlsFiles, frontend_config};
 use seal_protocol::api::FetchKeyRequest;
 use seal_protocol::certificate::{Certificate, request_signing_bytes};
 use seal_protocol::crypto::{G1Point, G2Point};
@@ -23,8 +24,9 @@ use sui_sdk_types::{
     ProgrammableTransaction,
 };
 
-/// A workspace binary, built on demand when this package's tests run alone.
-pub fn binary(package: &str, name: &str) -> PathBuf {
+/// The folder of the workspace's binaries (`target/<profile>`), built on demand when this
+/// package's tests run alone.
+pub fn bin_dir() -> PathBuf {
     let dir = std::env::current_exe()
         .unwrap()
         .parent()
@@ -32,56 +34,17 @@ pub fn binary(package: &str, name: &str) -> PathBuf {
         .parent()
         .unwrap()
         .to_path_buf();
-    let path = dir.join(name);
-    if !path.exists() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "-p", package, "--bin", name])
-            .status()
-            .unwrap();
-        assert!(status.success(), "building {name}");
-    }
-    path
-}
-
-/// A child process killed on drop.
-pub struct Process(pub Option<Child>);
-
-impl Process {
-    pub fn spawn(command: &mut Command) -> Self {
-        Self(Some(
-            command
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap(),
-        ))
-    }
-    pub fn stop(&mut self) {
-        if let Some(mut child) = self.0.take() {
-            let _ = Command::new("kill")
-                .args(["-TERM", &child.id().to_string()])
-                .status();
-            let _ = child.wait();
+    for name in ["seal-localnet", "seal-keyvault", "seal-frontend"] {
+        if !dir.join(name).exists() {
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let status = Command::new(cargo)
+                .args(["build", "-p", name, "--bin", name])
+                .status()
+                .unwrap();
+            assert!(status.success(), "building {name}");
         }
     }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.0.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !ready() {
-        assert!(Instant::now() < deadline, "{what} did not come up");
-        std::thread::sleep(Duration::from_millis(25));
-    }
+    dir
 }
 
 pub fn now_ms() -> u64 {
@@ -135,20 +98,20 @@ pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str
         .map(|(_, v)| v.as_str())
 }
 
-/// The running stack.
+/// One key server on a local chain, started by `seal_client::dev` (as `seal dev` starts
+/// them), with a manual clock.
 pub struct Stack {
+    /// The processes.
+    pub dev: DevStack,
+    /// A folder of the test's own (certificates, extra configurations).
     pub dir: tempfile::TempDir,
-    pub localnet: Process,
     pub localnet_address: SocketAddr,
-    pub keyvault: Process,
-    pub frontend: Process,
     pub frontend_address: SocketAddr,
+    pub metrics_address: SocketAddr,
     pub seal_package: Address,
     pub patterns_package: Address,
     pub key_server: Address,
     pub public_key: G2Point,
-    pub metrics_address: SocketAddr,
-    pub options: StackOptions,
 }
 
 /// How to start the stack.
@@ -156,30 +119,10 @@ pub struct Stack {
 pub struct StackOptions {
     /// Extra `seal-keyvault serve` arguments.
     pub keyvault_args: Vec<String>,
-    /// Serve HTTPS with a fresh self-signed certificate for `localhost` (its PEM is kept).
+    /// Serve HTTPS with a fresh self-signed certificate for `localhost` (`dir/cert.pem`).
     pub tls: bool,
     /// Permissioned mode: one client (derivation index 0) serving the genesis `patterns`.
     pub permissioned: bool,
-}
-
-/// `seal-keyvault serve` of the stack's key, on the stack's socket.
-fn serve_keyvault(dir: &std::path::Path, extra: &[String]) -> Process {
-    Process::spawn(
-        Command::new(binary("seal-keyvault", "seal-keyvault"))
-            .args(["serve", "--socket"])
-            .arg(dir.join("vault.sock"))
-            .arg("--key-file")
-            .arg(dir.join("master.key"))
-            .args(extra),
-    )
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 impl Stack {
@@ -189,154 +132,73 @@ impl Stack {
 
     pub async fn start_with(options: StackOptions) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let state = dir.path().join("localnet");
-        let localnet = Process::spawn(
-            Command::new(binary("seal-localnet", "seal-localnet"))
-                .args([
-                    "start",
-                    "--listen",
-                    "127.0.0.1:0",
-                    "--manual-clock",
-                    "--state-dir",
-                ])
-                .arg(&state),
-        );
-        wait_for("seal-localnet", || state.join("localnet.json").exists());
-        let info: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(state.join("localnet.json")).unwrap()).unwrap();
-        let url = info["grpc_url"].as_str().unwrap().to_owned();
-        let localnet_address: SocketAddr = url.trim_start_matches("http://").parse().unwrap();
-        let seal_package: Address = info["seal_package_id"].as_str().unwrap().parse().unwrap();
-        let patterns_package: Address = info["patterns_package_id"]
-            .as_str()
-            .unwrap()
-            .parse()
-            .unwrap();
-
-        let key_file = dir.path().join("master.key");
-        let keyvault_bin = binary("seal-keyvault", "seal-keyvault");
-        let mode = if options.permissioned {
-            "permissioned"
-        } else {
-            "open"
+        let tls = options.tls.then(|| {
+            let certified =
+                rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+            let files = TlsFiles {
+                certificate: dir.path().join("cert.pem"),
+                private_key: dir.path().join("key.pem"),
+            };
+            std::fs::write(&files.certificate, certified.cert.pem()).unwrap();
+            std::fs::write(&files.private_key, certified.signing_key.serialize_pem()).unwrap();
+            files
+        });
+        let mut dev = DevStack::start(&DevOptions {
+            servers: 0,
+            manual_clock: true,
+            rgp_update_interval: Duration::from_secs(1),
+            tls,
+            keyvault_args: options.keyvault_args,
+            ..DevOptions::new(bin_dir(), 0)
+        })
+        .await
+        .unwrap();
+        let mode = match options.permissioned {
+            true => ServerMode::Permissioned {
+                package_ids: vec![dev.patterns_package],
+            },
+            false => ServerMode::Open,
         };
-        let keygen = Command::new(&keyvault_bin)
-            .args(["keygen", "--mode", mode, "--out"])
-            .arg(&key_file)
-            .output()
-            .unwrap();
-        assert!(keygen.status.success());
-        // Open: the key. Permissioned: "<index> <key>" lines; the stack serves index 0.
-        let printed = String::from_utf8(keygen.stdout).unwrap();
-        let first_line = printed.lines().next().unwrap();
-        let pk_hex = first_line
-            .rsplit(' ')
-            .next()
-            .unwrap()
-            .trim_start_matches("0x")
-            .to_owned();
-        let mut options = options;
-        if options.permissioned {
-            options
-                .keyvault_args
-                .extend(["--mode", "permissioned", "--derivation-index", "0"].map(String::from));
-        }
-        let public_key = G2Point::from_bytes(&hex::decode(&pk_hex).unwrap()).unwrap();
-        let socket = dir.path().join("vault.sock");
-        let keyvault = serve_keyvault(dir.path(), &options.keyvault_args);
-        wait_for("seal-keyvault", || socket.exists());
-
-        let mut stack = Self {
+        dev.add_key_server(mode).await.unwrap();
+        let server = &dev.servers[0];
+        let loopback = |port| SocketAddr::from(([127, 0, 0, 1], port));
+        Self {
+            localnet_address: dev.grpc_url.trim_start_matches("http://").parse().unwrap(),
+            frontend_address: loopback(server.port),
+            metrics_address: loopback(server.metrics_port),
+            seal_package: dev.seal_package,
+            patterns_package: dev.patterns_package,
+            key_server: server.object_id,
+            public_key: server.public_key,
             dir,
-            localnet,
-            localnet_address,
-            keyvault,
-            frontend: Process(None),
-            frontend_address: SocketAddr::from(([127, 0, 0, 1], free_port())),
-            seal_package,
-            patterns_package,
-            key_server: Address::ZERO,
-            public_key,
-            metrics_address: SocketAddr::from(([127, 0, 0, 1], free_port())),
-            options,
-        };
-        stack.sync_clock().await;
-        stack.key_server = stack.register_key_server(&public_key, 77).await;
-        stack.start_frontend();
-        stack
+            dev,
+        }
     }
 
-    pub fn socket(&self) -> PathBuf {
-        self.dir.path().join("vault.sock")
+    /// Stops the keyvault (its socket stays behind, as after a crash).
+    pub fn stop_keyvault(&mut self) {
+        self.dev.stop_keyvault(0);
     }
 
     pub fn restart_keyvault(&mut self) {
-        let socket = self.socket();
-        self.keyvault = serve_keyvault(self.dir.path(), &self.options.keyvault_args);
-        wait_for("seal-keyvault", || socket.exists());
+        self.dev.restart_keyvault(0).unwrap();
     }
 
-    /// The frontend's YAML for serving `key_server`.
+    /// The frontend's YAML for serving `key_server` with this stack's keyvault.
     pub fn frontend_config(&self, key_server: Address) -> String {
-        let mode = match self.options.permissioned {
-            false => format!("!Open\n  key_server_object_id: '{key_server}'"),
-            true => format!(
-                "!Permissioned\n  client_configs:\n    - name: test\n      client_master_key: !Derived\n        derivation_index: 0\n      key_server_object_id: '{key_server}'\n      package_ids: ['{}']",
-                self.patterns_package
-            ),
-        };
-        format!(
-            "network: !Custom\n  seal_package: '{}'\nnode_url: 'http://{}'\nserver_mode: {}\nkeyvault_socket: '{}'\nlisten_address: '{}'\nrgp_update_interval: '1s'\nmetrics_host_port: {}\n",
-            self.seal_package,
-            self.localnet_address,
-            mode,
-            self.socket().display(),
-            self.frontend_address,
-            self.metrics_address.port()
+        let server = &self.dev.servers[0];
+        frontend_config(
+            &self.dev.frontend_settings,
+            &server.mode,
+            key_server,
+            &server.socket,
+            server.port,
+            server.metrics_port,
         )
-    }
-
-    fn start_frontend(&mut self) {
-        let mut config = self.frontend_config(self.key_server);
-        if self.options.tls {
-            let certified =
-                rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
-            let (cert, key) = (
-                self.dir.path().join("cert.pem"),
-                self.dir.path().join("key.pem"),
-            );
-            std::fs::write(&cert, certified.cert.pem()).unwrap();
-            std::fs::write(&key, certified.signing_key.serialize_pem()).unwrap();
-            config.push_str(&format!(
-                "tls:\n  certificate: '{}'\n  private_key: '{}'\n",
-                cert.display(),
-                key.display()
-            ));
-        }
-        let path = self.dir.path().join("frontend.yaml");
-        std::fs::write(&path, config).unwrap();
-        self.frontend = Process::spawn(
-            Command::new(binary("seal-frontend", "seal-frontend"))
-                .arg("--config")
-                .arg(&path),
-        );
-        let address = self.frontend_address;
-        wait_for("seal-frontend", || {
-            std::net::TcpStream::connect(address).is_ok()
-        });
     }
 
     pub async fn admin(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
-        let (status, _, text) = http(
-            self.localnet_address,
-            "POST",
-            path,
-            &[("Content-Type", "application/json")],
-            &body.to_string(),
-        )
-        .await;
-        assert_eq!(status, 200, "{text}");
-        serde_json::from_str(&text).unwrap()
+        self.dev.admin(path, body).await.unwrap()
     }
 
     /// Moves the local chain's clock to the wall clock (it is manual, so tests decide).
@@ -347,24 +209,8 @@ impl Stack {
 
     /// Registers a V1 key server with `public_key`, owned by the operator of `operator_seed`.
     pub async fn register_key_server(&self, public_key: &G2Point, operator_seed: u8) -> Address {
-        let operator = Ed25519PrivateKey::new([operator_seed; 32]);
-        let address = operator.public_key().derive_address();
-        self.admin(
-            "/admin/fund",
-            serde_json::json!({ "address": address, "amount": 1_000_000_000u64 }),
-        )
-        .await;
-        let mut chain =
-            seal_client::chain::Chain::new(&format!("http://{}", self.localnet_address)).unwrap();
-        chain
-            .register_key_server(
-                &operator,
-                self.seal_package,
-                "test server",
-                "http://127.0.0.1",
-                public_key,
-                false,
-            )
+        self.dev
+            .register_key_server(operator_seed, public_key, "http://127.0.0.1")
             .await
             .unwrap()
     }

@@ -6,8 +6,8 @@ use seal_client::dev::{DevOptions, DevStack};
 #[derive(Debug, clap::Args)]
 pub struct DevArgs {
     /// Key servers to start (each with its own master key).
-    #[arg(long, default_value_t = 1)]
-    servers: usize,
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=32))]
+    servers: u8,
     /// Write the URLs, ids and keys as JSON here once everything is ready.
     #[arg(long)]
     info_file: Option<std::path::PathBuf>,
@@ -26,7 +26,7 @@ pub async fn run(args: DevArgs) -> Result<(), String> {
         "starting the local chain and {} key server(s)...",
         args.servers
     );
-    let stack = DevStack::start(&DevOptions::new(bin_dir, args.servers))
+    let stack = DevStack::start(&DevOptions::new(bin_dir, usize::from(args.servers)))
         .await
         .map_err(|e| e.to_string())?;
     if let Some(path) = &args.info_file {
