@@ -11,13 +11,13 @@
 
 #![forbid(unsafe_code)]
 
-mod binaries;
 mod keys;
 
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 use seal_client::chain::{Chain, ChainError, Executed};
+use seal_client::dev::binaries::built_for_tests;
 use seal_client::dev::{DevError, DevOptions, DevStack, ServerMode, created_objects};
 use seal_client::fetch::KeyServerEndpoint;
 use seal_client::ptb::PtbBuilder;
@@ -104,6 +104,11 @@ impl Published {
     }
 }
 
+/// The stack's binaries, fresh; panics if they cannot be built (a set-up failure).
+fn binaries() -> std::path::PathBuf {
+    built_for_tests().unwrap_or_else(|e| panic!("{e}"))
+}
+
 impl SealTestCluster {
     /// `servers` open key servers, defaults otherwise.
     pub async fn start(servers: usize) -> Self {
@@ -120,7 +125,7 @@ impl SealTestCluster {
             manual_clock: options.manual_clock,
             rgp_update_interval: options.rgp_update_interval,
             allowed_staleness: options.allowed_staleness,
-            ..DevOptions::new(binaries::dir(), options.servers)
+            ..DevOptions::new(binaries(), options.servers)
         };
         match DevStack::start(&dev).await {
             Ok(stack) => Self {

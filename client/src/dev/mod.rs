@@ -2,6 +2,7 @@
 //! `seal-keyvault` and a `seal-frontend`, as separate processes on loopback. `seal dev` and the
 //! end-to-end test harness (`seal-tests`) both use this, so the orchestration exists once.
 
+pub mod binaries;
 mod chain;
 mod key_server;
 mod process;

@@ -33,26 +33,9 @@ pub fn text(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).trim().to_owned()
 }
 
-/// The folder of `seal`, with the other workspace binaries built next to it if missing (they
-/// are there after a workspace build).
+/// The folder of `seal` and the other workspace binaries, freshly built.
 pub fn bin_dir() -> std::path::PathBuf {
-    let dir = std::path::Path::new(env!("CARGO_BIN_EXE_seal"))
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    for name in ["seal-localnet", "seal-keyvault", "seal-frontend"] {
-        if !dir.join(name).exists() {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            assert!(
-                Command::new(cargo)
-                    .args(["build", "-p", name, "--bin", name])
-                    .status()
-                    .unwrap()
-                    .success()
-            );
-        }
-    }
-    dir
+    seal_client::dev::binaries::built_for_tests().unwrap()
 }
 
 /// A stack of `servers` key servers.

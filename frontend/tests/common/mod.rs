@@ -6,7 +6,6 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::Command;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use blstrs::{G1Affine, G1Projective, G2Affine, G2Projective, Scalar};
@@ -24,27 +23,9 @@ use sui_sdk_types::{
     ProgrammableTransaction,
 };
 
-/// The folder of the workspace's binaries (`target/<profile>`), built on demand when this
-/// package's tests run alone.
+/// The folder of the workspace's binaries (`target/<profile>`), freshly built.
 pub fn bin_dir() -> PathBuf {
-    let dir = std::env::current_exe()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    for name in ["seal-localnet", "seal-keyvault", "seal-frontend"] {
-        if !dir.join(name).exists() {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let status = Command::new(cargo)
-                .args(["build", "-p", name, "--bin", name])
-                .status()
-                .unwrap();
-            assert!(status.success(), "building {name}");
-        }
-    }
-    dir
+    seal_client::dev::binaries::built_for_tests().unwrap()
 }
 
 pub fn now_ms() -> u64 {
