@@ -26,6 +26,18 @@ fn build() -> Result<PathBuf, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(cargo);
     command.args(["build", "--workspace", "--bins"]);
+    // Cargo gives a test process its package's variables; some build scripts (ring's) rerun
+    // when one changes, which would rebuild half the tree on every call. Build as from a shell.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        let per_package = ["CARGO_MANIFEST_", "CARGO_PKG_", "CARGO_CRATE_", "CARGO_BIN_EXE_"]
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+            || ["CARGO_PRIMARY_PACKAGE", "CARGO_TARGET_TMPDIR", "OUT_DIR"].contains(&&*name);
+        if per_package {
+            command.env_remove(&*name);
+        }
+    }
     if dir.ends_with("release") {
         command.arg("--release");
     }
