@@ -10,6 +10,15 @@ use std::sync::OnceLock;
 
 use super::DevError;
 
+/// Variables cargo sets for the package under test, by prefix and by name.
+const PER_PACKAGE_PREFIXES: [&str; 4] = [
+    "CARGO_MANIFEST_",
+    "CARGO_PKG_",
+    "CARGO_CRATE_",
+    "CARGO_BIN_EXE_",
+];
+const PER_PACKAGE_NAMES: [&str; 3] = ["CARGO_PRIMARY_PACKAGE", "CARGO_TARGET_TMPDIR", "OUT_DIR"];
+
 /// The target folder (`target/<profile>`) of the running test executable, with the workspace's
 /// binaries built; once per process.
 pub fn built_for_tests() -> Result<PathBuf, DevError> {
@@ -30,16 +39,11 @@ fn build() -> Result<PathBuf, String> {
     // when one changes, which would rebuild half the tree on every call. Build as from a shell.
     for (name, _) in std::env::vars_os() {
         let name = name.to_string_lossy();
-        let per_package = ["CARGO_MANIFEST_", "CARGO_PKG_", "CARGO_CRATE_", "CARGO_BIN_EXE_"]
-            .iter()
-            .any(|prefix| name.starts_with(prefix))
-            || ["CARGO_PRIMARY_PACKAGE", "CARGO_TARGET_TMPDIR", "OUT_DIR"].contains(&&*name);
+        let per_package = PER_PACKAGE_PREFIXES.iter().any(|p| name.starts_with(p))
+            || PER_PACKAGE_NAMES.contains(&&*name);
         if per_package {
             command.env_remove(&*name);
         }
-    }
-    if dir.ends_with("release") {
-        command.arg("--release");
     }
     let status = command
         .status()
