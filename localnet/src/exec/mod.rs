@@ -7,6 +7,7 @@
 
 pub mod commands;
 mod context;
+mod effects;
 mod error;
 pub mod transaction;
 
