@@ -6,43 +6,29 @@
 
 use seal_protocol::Address;
 use sui_crypto::ed25519::Ed25519PrivateKey;
-use sui_sdk_types::{
-    Argument, Command, Identifier, Input, MoveCall, ProgrammableTransaction, SharedInput,
-};
+use sui_sdk_types::ProgrammableTransaction;
 
 use crate::dev::DevStack;
 use crate::fetch::{FetchError, fetch_keys, verify_key_server};
+use crate::ptb::clock_input;
 use crate::seal::{Dem, decrypt, encrypt};
 use crate::session::SessionKey;
 
-/// A one-call PTB `patterns::<module>::seal_approve(id, extra...)`.
-pub fn approve_ptb(
+/// `patterns::<module>::seal_approve(id[, clock])`.
+fn policy(
     patterns: Address,
-    module: &'static str,
+    module: &str,
     id: &[u8],
     with_clock: bool,
-) -> ProgrammableTransaction {
-    let mut inputs = vec![Input::Pure(bcs::to_bytes(&id.to_vec()).unwrap_or_default())];
-    let mut arguments = vec![Argument::Input(0)];
-    if with_clock {
-        inputs.push(Input::Shared(SharedInput::new(
-            Address::from_static("0x6"),
-            1,
-            false,
-        )));
-        arguments.push(Argument::Input(1));
-    }
-    let call = MoveCall {
-        package: patterns,
-        module: Identifier::from_static(module),
-        function: Identifier::from_static("seal_approve"),
-        type_arguments: vec![],
-        arguments,
+) -> Result<ProgrammableTransaction, String> {
+    let objects = if with_clock {
+        vec![clock_input()]
+    } else {
+        vec![]
     };
-    ProgrammableTransaction {
-        inputs,
-        commands: vec![Command::MoveCall(call)],
-    }
+    crate::ptb::seal_approve(patterns, module, id, objects)
+        .map(crate::ptb::PtbBuilder::finish)
+        .map_err(|e| e.to_string())
 }
 
 /// Milliseconds since the Unix epoch.
@@ -109,7 +95,7 @@ pub async fn run(stack: &DevStack) -> Result<(), String> {
         )
         .map_err(|e| e.to_string())?;
         let (request, secret) = session
-            .request(&approve_ptb(patterns, module, &id, with_clock))
+            .request(&policy(patterns, module, &id, with_clock)?)
             .map_err(|e| e.to_string())?;
         let full_id = object.full_id();
         match (

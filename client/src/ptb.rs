@@ -14,6 +14,20 @@ pub fn clock_input() -> Input {
     Input::Shared(SharedInput::new(Address::from_static("0x6"), 1, false))
 }
 
+/// The policy PTB a key server dry-runs: one call `package::module::seal_approve(id, objects…)`.
+pub fn seal_approve(
+    package: Address,
+    module: &str,
+    id: &[u8],
+    objects: Vec<Input>,
+) -> Result<PtbBuilder, ChainError> {
+    let mut ptb = PtbBuilder::new();
+    let mut arguments = vec![ptb.pure(id)?];
+    arguments.extend(objects.into_iter().map(|object| ptb.input(object)));
+    ptb.call(package, module, "seal_approve", arguments)?;
+    Ok(ptb)
+}
+
 /// A programmable transaction under construction.
 #[derive(Debug, Default, Clone)]
 pub struct PtbBuilder {

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use seal_client::demo::now_ms;
 use seal_client::fetch::{FetchError, ServerKeys, fetch_from, fetch_keys};
 use seal_client::ptb::PtbBuilder;
 use seal_client::seal::{Dem, decrypt, encrypt};
@@ -23,10 +24,6 @@ pub fn refusal_kinds(error: &FetchError) -> Vec<String> {
         FetchError::Unreachable { .. } => vec![],
         FetchError::Threshold { errors, .. } => errors.iter().flat_map(refusal_kinds).collect(),
     }
-}
-
-fn now_ms() -> u64 {
-    seal_client::demo::now_ms()
 }
 
 impl SealTestCluster {

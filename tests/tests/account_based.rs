@@ -1,20 +1,11 @@
 //! `account_based`: the key id is an address; only that address gets the key.
 
-use seal_client::ptb::PtbBuilder;
+use seal_client::ptb::{PtbBuilder, seal_approve};
 use seal_tests::{SealTestCluster, TestUser};
 
 /// `patterns::account_based::seal_approve(id)`.
 fn approve(cluster: &SealTestCluster, id: &[u8]) -> PtbBuilder {
-    let mut ptb = PtbBuilder::new();
-    let id = ptb.pure(id).unwrap();
-    ptb.call(
-        cluster.patterns(),
-        "account_based",
-        "seal_approve",
-        vec![id],
-    )
-    .unwrap();
-    ptb
+    seal_approve(cluster.patterns(), "account_based", id, vec![]).unwrap()
 }
 
 async fn fetch(

@@ -4,22 +4,15 @@
 
 use std::time::{Duration, Instant};
 
-use seal_client::ptb::PtbBuilder;
+use seal_client::ptb::seal_approve;
 use seal_tests::{ClusterOptions, SealTestCluster, TestUser, refusal_kinds};
 
 /// An own-account request: approved whenever the chain answers.
 async fn fetch_own(cluster: &SealTestCluster, user: &TestUser) -> Result<(), Vec<String>> {
-    let mut ptb = PtbBuilder::new();
-    let id = ptb.pure(user.address.as_bytes()).unwrap();
-    ptb.call(
-        cluster.patterns(),
-        "account_based",
-        "seal_approve",
-        vec![id],
-    )
-    .unwrap();
+    let id = user.address.as_bytes();
+    let ptb = seal_approve(cluster.patterns(), "account_based", id, vec![]).unwrap();
     cluster
-        .fetch_keys(user, cluster.patterns(), ptb, &[user.address.as_bytes()], 1)
+        .fetch_keys(user, cluster.patterns(), ptb, &[id], 1)
         .await
         .map(|_| ())
         .map_err(|e| refusal_kinds(&e))

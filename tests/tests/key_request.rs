@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use seal_client::ptb::{PtbBuilder, clock_input};
+use seal_client::ptb::{PtbBuilder, clock_input, seal_approve};
 use seal_protocol::Address;
 use seal_tests::{SealTestCluster, TestUser};
 
@@ -42,13 +42,9 @@ async fn fetch(
     request: Address,
     id: &[u8],
 ) -> Result<Vec<u8>, Vec<String>> {
-    let mut ptb = PtbBuilder::new();
-    let id_arg = ptb.pure(id).unwrap();
-    let request = ptb.input(cluster.chain().object_input(request).await.unwrap());
-    let clock = ptb.input(clock_input());
-    let args = vec![id_arg, request, clock];
-    ptb.call(cluster.patterns(), "key_request", "seal_approve", args)
-        .unwrap();
+    let request = cluster.chain().object_input(request).await.unwrap();
+    let objects = vec![request, clock_input()];
+    let ptb = seal_approve(cluster.patterns(), "key_request", id, objects).unwrap();
     cluster
         .round_trip(user, cluster.patterns(), id, ptb, b"on request")
         .await

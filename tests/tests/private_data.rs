@@ -1,7 +1,7 @@
 //! `private_data`: a user stores an object; the key of `[creator][nonce]` goes to whoever owns
 //! that object (the chain checks ownership of owned inputs) when the id matches it.
 
-use seal_client::ptb::PtbBuilder;
+use seal_client::ptb::{PtbBuilder, seal_approve};
 use seal_protocol::Address;
 use seal_tests::{SealTestCluster, TestUser};
 
@@ -26,16 +26,8 @@ async fn fetch(
     object: Address,
     id: &[u8],
 ) -> Result<Vec<u8>, Vec<String>> {
-    let mut ptb = PtbBuilder::new();
-    let id_arg = ptb.pure(id).unwrap();
-    let object = ptb.input(cluster.chain().object_input(object).await.unwrap());
-    ptb.call(
-        cluster.patterns(),
-        "private_data",
-        "seal_approve",
-        vec![id_arg, object],
-    )
-    .unwrap();
+    let object = cluster.chain().object_input(object).await.unwrap();
+    let ptb = seal_approve(cluster.patterns(), "private_data", id, vec![object]).unwrap();
     cluster
         .round_trip(user, cluster.patterns(), id, ptb, b"mine")
         .await

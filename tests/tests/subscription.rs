@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use seal_client::ptb::{PtbBuilder, clock_input};
+use seal_client::ptb::{PtbBuilder, clock_input, seal_approve};
 use seal_protocol::Address;
 use seal_tests::{Published, SealTestCluster, TestUser};
 use sui_sdk_types::{Argument, Command, SplitCoins};
@@ -74,16 +74,13 @@ async fn fetch(
     let version = published
         .created_of("subscription::PackageVersion")
         .unwrap();
-    let mut ptb = PtbBuilder::new();
-    let args = vec![
-        ptb.pure(id).unwrap(),
-        ptb.input(chain.shared_input(version, false).await.unwrap()),
-        ptb.input(chain.object_input(subscription).await.unwrap()),
-        ptb.input(chain.shared_input(service, false).await.unwrap()),
-        ptb.input(clock_input()),
+    let objects = vec![
+        chain.shared_input(version, false).await.unwrap(),
+        chain.object_input(subscription).await.unwrap(),
+        chain.shared_input(service, false).await.unwrap(),
+        clock_input(),
     ];
-    ptb.call(package, "subscription", "seal_approve", args)
-        .unwrap();
+    let ptb = seal_approve(package, "subscription", id, objects).unwrap();
     cluster.round_trip(user, package, id, ptb, b"premium").await
 }
 

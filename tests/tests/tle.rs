@@ -3,17 +3,12 @@
 
 use std::time::Duration;
 
-use seal_client::ptb::{PtbBuilder, clock_input};
+use seal_client::ptb::{PtbBuilder, clock_input, seal_approve};
 use seal_tests::{SealTestCluster, open, refusal_kinds};
 
 /// `patterns::tle::seal_approve(id, &Clock)`.
 fn approve(cluster: &SealTestCluster, id: &[u8]) -> PtbBuilder {
-    let mut ptb = PtbBuilder::new();
-    let id = ptb.pure(id).unwrap();
-    let clock = ptb.input(clock_input());
-    ptb.call(cluster.patterns(), "tle", "seal_approve", vec![id, clock])
-        .unwrap();
-    ptb
+    seal_approve(cluster.patterns(), "tle", id, vec![clock_input()]).unwrap()
 }
 
 #[tokio::test]

@@ -3,17 +3,13 @@
 //! permissioned key server serves a client's package in every version, and nothing else.
 
 use seal_client::dev::ServerMode;
-use seal_client::ptb::PtbBuilder;
+use seal_client::ptb::{PtbBuilder, seal_approve};
 use seal_protocol::Address;
 use seal_tests::{SealTestCluster, TestUser, open, refusal_kinds};
 
 /// `<package>::account_based::seal_approve(user)`.
 fn approve(package: Address, user: &TestUser) -> PtbBuilder {
-    let mut ptb = PtbBuilder::new();
-    let id = ptb.pure(user.address.as_bytes()).unwrap();
-    ptb.call(package, "account_based", "seal_approve", vec![id])
-        .unwrap();
-    ptb
+    seal_approve(package, "account_based", user.address.as_bytes(), vec![]).unwrap()
 }
 
 #[tokio::test]

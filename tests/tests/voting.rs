@@ -2,7 +2,7 @@
 //! has voted; then anyone fetches the vote's key from any two servers and the chain decrypts
 //! and counts the ballots.
 
-use seal_client::ptb::PtbBuilder;
+use seal_client::ptb::{PtbBuilder, seal_approve};
 use seal_protocol::Address;
 use seal_tests::{KeyAnswer, SealTestCluster, TestUser, refusal_kinds};
 use serde::Deserialize;
@@ -61,16 +61,8 @@ async fn fetch(
     user: &TestUser,
     vote: Address,
 ) -> Result<KeyAnswer, Vec<String>> {
-    let mut ptb = PtbBuilder::new();
-    let id = ptb.pure(vote.as_bytes()).unwrap();
-    let shared = ptb.input(cluster.chain().shared_input(vote, false).await.unwrap());
-    ptb.call(
-        cluster.patterns(),
-        "voting",
-        "seal_approve",
-        vec![id, shared],
-    )
-    .unwrap();
+    let shared = cluster.chain().shared_input(vote, false).await.unwrap();
+    let ptb = seal_approve(cluster.patterns(), "voting", vote.as_bytes(), vec![shared]).unwrap();
     cluster
         .fetch_keys(user, cluster.patterns(), ptb, &[vote.as_bytes()], 2)
         .await

@@ -2,7 +2,7 @@
 //! ids `[whitelist id][nonce]`.
 
 use seal_client::chain::Executed;
-use seal_client::ptb::PtbBuilder;
+use seal_client::ptb::{PtbBuilder, seal_approve};
 use seal_protocol::Address;
 use seal_tests::{ClusterError, SealTestCluster, TestUser};
 
@@ -52,17 +52,8 @@ async fn change(
 
 /// `whitelist::seal_approve(id, &Whitelist)`.
 async fn approve(cluster: &SealTestCluster, list: &Whitelist, id: &[u8]) -> PtbBuilder {
-    let mut ptb = PtbBuilder::new();
-    let id = ptb.pure(id).unwrap();
-    let wl = ptb.input(cluster.chain().shared_input(list.id, false).await.unwrap());
-    ptb.call(
-        cluster.patterns(),
-        "whitelist",
-        "seal_approve",
-        vec![id, wl],
-    )
-    .unwrap();
-    ptb
+    let wl = cluster.chain().shared_input(list.id, false).await.unwrap();
+    seal_approve(cluster.patterns(), "whitelist", id, vec![wl]).unwrap()
 }
 
 async fn fetch(

@@ -6,7 +6,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use blstrs::{G1Affine, G1Projective, G2Affine, G2Projective, Scalar};
 use ed25519_dalek::{Signer, SigningKey};
@@ -28,12 +28,7 @@ pub fn bin_dir() -> PathBuf {
     seal_client::dev::binaries::built_for_tests().unwrap()
 }
 
-pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as u64
-}
+pub use seal_client::demo::now_ms;
 
 /// A minimal HTTP/1.1 exchange: status, lower-cased headers, body.
 pub async fn http(

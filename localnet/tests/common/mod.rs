@@ -298,13 +298,8 @@ pub async fn simulate_response(
         .into_inner()
 }
 
-pub fn clock_input() -> Input {
-    Input::Shared(sui_sdk_types::SharedInput::new(
-        seal_localnet::clock::CLOCK_ID,
-        1,
-        false,
-    ))
-}
+#[allow(unused_imports)] // not every test file uses it
+pub use seal_client::ptb::clock_input;
 
 pub fn abort_of(status: &proto::ExecutionStatus) -> (u64, String, String) {
     let error = status.error.as_ref().expect("a failure");

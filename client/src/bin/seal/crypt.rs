@@ -6,11 +6,11 @@ use std::path::PathBuf;
 use seal_client::chain::Chain;
 use seal_client::demo::now_ms;
 use seal_client::fetch::fetch_keys;
+use seal_client::ptb::seal_approve;
 use seal_client::seal::{Dem, KeyServerKey, decrypt as seal_decrypt, encrypt as seal_encrypt};
 use seal_client::session::SessionKey;
 use seal_protocol::Address;
 use seal_protocol::encrypted_object::EncryptedObject;
-use sui_sdk_types::{Argument, Command, Identifier, Input, MoveCall, ProgrammableTransaction};
 
 fn read_input(path: &Option<PathBuf>) -> Result<Vec<u8>, String> {
     let mut data = Vec::new();
@@ -151,23 +151,14 @@ async fn fetch_for_object(args: &DecryptArgs) -> Result<Fetched, String> {
             endpoints.push(chain.key_server(*server).await.map_err(|e| e.to_string())?);
         }
     }
-    let mut inputs = vec![Input::Pure(
-        bcs::to_bytes(&object.id).map_err(|e| e.to_string())?,
-    )];
+    let mut objects = Vec::new();
     for id in &args.objects {
-        inputs.push(chain.object_input(*id).await.map_err(|e| e.to_string())?);
+        objects.push(chain.object_input(*id).await.map_err(|e| e.to_string())?);
     }
-    let call = MoveCall {
-        package: args.package.unwrap_or(object.package_id),
-        module: Identifier::new(&args.module).map_err(|e| e.to_string())?,
-        function: Identifier::from_static("seal_approve"),
-        type_arguments: vec![],
-        arguments: (0..inputs.len() as u16).map(Argument::Input).collect(),
-    };
-    let ptb = ProgrammableTransaction {
-        inputs,
-        commands: vec![Command::MoveCall(call)],
-    };
+    let package = args.package.unwrap_or(object.package_id);
+    let ptb = seal_approve(package, &args.module, &object.id, objects)
+        .map_err(|e| e.to_string())?
+        .finish();
     let mut session = SessionKey::new(
         user.public_key().derive_address(),
         object.package_id,
