@@ -75,18 +75,22 @@ impl<'c, 'l> Interpreter<'c, 'l> {
     }
 
     /// Runs every command; on failure returns the error and the failing command's index. On
-    /// success returns each command's return values as BCS (what a simulation reports, e.g.
-    /// a `VoteResult` a dApp reads without executing).
+    /// success, with `record_outputs`, returns each command's return values as BCS (what a
+    /// simulation reports, e.g. a `VoteResult` a dApp reads without executing); executions
+    /// skip that copying.
     pub fn run(
         mut self,
         ptb: &ProgrammableTransaction,
+        record_outputs: bool,
     ) -> Result<CommandOutputs, (ExecError, Option<u64>)> {
-        let mut outputs = Vec::with_capacity(ptb.commands.len());
+        let mut outputs = Vec::new();
         for (index, command) in ptb.commands.iter().enumerate() {
             let results = self
                 .command(command, index as u16)
                 .map_err(|e| (e, Some(index as u64)))?;
-            outputs.push(self.bcs_of(&results));
+            if record_outputs {
+                outputs.push(self.bcs_of(&results));
+            }
             self.results.push(results);
         }
         match self.unplaced.first() {

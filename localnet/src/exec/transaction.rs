@@ -260,7 +260,8 @@ pub fn run(
     let result = if budget_exceeded {
         Err((ExecError::InsufficientGas, None))
     } else {
-        Interpreter::new(&mut ctx, ptb, coins.first().copied()).run(ptb)
+        let simulating = matches!(mode, Mode::Simulate { .. });
+        Interpreter::new(&mut ctx, ptb, coins.first().copied()).run(ptb, simulating)
     };
     let mut command_outputs = CommandOutputs::new();
     let (status, ctx) = match result {
