@@ -76,8 +76,8 @@ impl<'c, 'l> Interpreter<'c, 'l> {
 
     /// Runs every command; on failure returns the error and the failing command's index. On
     /// success, with `record_outputs`, returns each command's return values as BCS (what a
-    /// simulation reports, e.g. a `VoteResult` a dApp reads without executing); executions
-    /// skip that copying.
+    /// simulation reports when asked, e.g. a `VoteResult` a dApp reads without executing);
+    /// executions and the key servers' dry runs skip that copying.
     pub fn run(
         mut self,
         ptb: &ProgrammableTransaction,

@@ -34,6 +34,8 @@ pub enum Mode {
     Simulate {
         /// Whether the usual checks apply.
         checks: bool,
+        /// Whether to keep each command's return values (when the caller asked for them).
+        outputs: bool,
     },
     /// Real execution (signatures required).
     Execute,
@@ -146,7 +148,7 @@ fn gas_coins(
     mode: Mode,
 ) -> Result<Vec<Address>, TxError> {
     let payment = &transaction.gas_payment;
-    let checks = !matches!(mode, Mode::Simulate { checks: false });
+    let checks = !matches!(mode, Mode::Simulate { checks: false, .. });
     if checks && payment.price < ledger.reference_gas_price() {
         return Err(invalid(format!(
             "Gas price {} is below the reference gas price {}",
@@ -238,7 +240,7 @@ pub fn run(
             return Err(invalid(format!("Transaction expired at epoch {epoch}")));
         }
     }
-    let checks = !matches!(mode, Mode::Simulate { checks: false });
+    let checks = !matches!(mode, Mode::Simulate { checks: false, .. });
     let coins = gas_coins(ledger, transaction, mode)?;
     let digest = transaction.digest();
     let sender = transaction.sender;
@@ -260,8 +262,8 @@ pub fn run(
     let result = if budget_exceeded {
         Err((ExecError::InsufficientGas, None))
     } else {
-        let simulating = matches!(mode, Mode::Simulate { .. });
-        Interpreter::new(&mut ctx, ptb, coins.first().copied()).run(ptb, simulating)
+        let outputs = matches!(mode, Mode::Simulate { outputs: true, .. });
+        Interpreter::new(&mut ctx, ptb, coins.first().copied()).run(ptb, outputs)
     };
     let mut command_outputs = CommandOutputs::new();
     let (status, ctx) = match result {

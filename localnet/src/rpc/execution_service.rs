@@ -193,6 +193,7 @@ impl TransactionExecutionService for ExecutionApi {
             "transaction.digest,transaction.effects",
         )?;
         let checks = request.checks() != TransactionChecks::Disabled;
+        let outputs = mask.contains("command_outputs");
         let ledger = self.ledger.lock();
         let transaction = resolve(
             &ledger,
@@ -201,8 +202,13 @@ impl TransactionExecutionService for ExecutionApi {
                 .as_ref()
                 .ok_or_else(|| Status::invalid_argument("missing transaction"))?,
         )?;
-        let outcome =
-            run(&ledger, &transaction, &[], Mode::Simulate { checks }).map_err(status_of)?;
+        let outcome = run(
+            &ledger,
+            &transaction,
+            &[],
+            Mode::Simulate { checks, outputs },
+        )
+        .map_err(status_of)?;
         let mut full = proto::SimulateTransactionResponse::default();
         full.transaction = Some(executed(
             &transaction,
