@@ -1,5 +1,5 @@
-//! The stack's dealings with its local chain: the admin surface (funding, clock, publishing),
-//! a gRPC client, and registering key servers as an operator would.
+//! The stack's dealings with its local chain: the admin surface (funding, clock, publishing)
+//! and registering key servers as an operator would.
 
 use seal_protocol::Address;
 use seal_protocol::crypto::G2Point;
@@ -45,11 +45,6 @@ impl DevStack {
             .json()
             .await
             .map_err(|e| DevError::Chain(e.to_string()))
-    }
-
-    /// A client of the local chain.
-    pub fn chain(&self) -> Result<sui_rpc::Client, DevError> {
-        sui_rpc::Client::new(&self.grpc_url).map_err(|e| DevError::Chain(e.to_string()))
     }
 
     /// Registers a V1 key server for `url` with `public_key`, from a funded account (one per

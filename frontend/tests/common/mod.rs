@@ -81,7 +81,6 @@ pub struct Stack {
     pub dev: DevStack,
     /// A folder of the test's own (certificates, extra configurations).
     pub dir: tempfile::TempDir,
-    pub localnet_address: SocketAddr,
     pub frontend_address: SocketAddr,
     pub metrics_address: SocketAddr,
     pub seal_package: Address,
@@ -139,7 +138,6 @@ impl Stack {
         let server = &dev.servers[0];
         let loopback = |port| SocketAddr::from(([127, 0, 0, 1], port));
         Self {
-            localnet_address: dev.grpc_url.trim_start_matches("http://").parse().unwrap(),
             frontend_address: loopback(server.port),
             metrics_address: loopback(server.metrics_port),
             seal_package: dev.seal_package,
