@@ -18,7 +18,9 @@ use std::time::Duration;
 
 use seal_client::chain::{Chain, ChainError, Executed};
 use seal_client::dev::binaries::built_for_tests;
-use seal_client::dev::{DevError, DevOptions, DevStack, ServerMode, created_objects};
+use seal_client::dev::{
+    DevError, DevOptions, DevStack, ServerMode, created_objects, object_of_type,
+};
 use seal_client::fetch::KeyServerEndpoint;
 use seal_client::ptb::PtbBuilder;
 use seal_protocol::Address;
@@ -96,11 +98,7 @@ pub struct Published {
 impl Published {
     /// The object `init` created of type `module::Name`.
     pub fn created_of(&self, module_and_name: &str) -> Option<Address> {
-        let suffix = format!("::{module_and_name}");
-        self.created
-            .iter()
-            .find(|(_, type_)| type_.ends_with(&suffix))
-            .map(|(id, _)| *id)
+        object_of_type(&self.created, self.package_id, module_and_name)
     }
 }
 

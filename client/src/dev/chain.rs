@@ -22,6 +22,16 @@ pub fn created_objects(list: &serde_json::Value) -> Vec<(Address, String)> {
         .collect()
 }
 
+/// The object of type `<package>::module_and_name` in such a list.
+pub fn object_of_type(
+    objects: &[(Address, String)],
+    package: Address,
+    module_and_name: &str,
+) -> Option<Address> {
+    let type_ = format!("{package}::{module_and_name}");
+    objects.iter().find(|(_, t)| *t == type_).map(|(id, _)| *id)
+}
+
 impl DevStack {
     /// POSTs to the local chain's admin surface.
     pub async fn admin(

@@ -14,7 +14,7 @@ use std::time::Duration;
 use seal_protocol::Address;
 use seal_protocol::crypto::G2Point;
 
-pub use chain::created_objects;
+pub use chain::{created_objects, object_of_type};
 pub use key_server::{DevKeyServer, FrontendSettings, ServerMode, TlsFiles, frontend_config};
 use key_server::{generate_key, start_keyvault};
 use process::{free_port, spawn, stop, wait_until};
@@ -289,11 +289,11 @@ impl DevStack {
 
     /// The genesis object of type `module::Name` in the `patterns` package.
     pub fn patterns_object(&self, module_and_name: &str) -> Option<Address> {
-        let type_ = format!("{}::{module_and_name}", self.patterns_package);
-        self.genesis_objects
-            .iter()
-            .find(|(_, t)| *t == type_)
-            .map(|(id, _)| *id)
+        object_of_type(
+            &self.genesis_objects,
+            self.patterns_package,
+            module_and_name,
+        )
     }
 
     /// What `seal dev --info-file` writes.
