@@ -134,10 +134,7 @@ async fn encrypt_decrypt_refuse_and_register_from_the_command_line() {
 
     // Register a (V2) key server and read it back.
     stack
-        .admin(
-            "/admin/fund",
-            serde_json::json!({ "address": me, "amount": 1_000_000_000u64 }),
-        )
+        .fund(me.parse().unwrap(), 1_000_000_000)
         .await
         .unwrap();
     let public_key = format!("0x{}", hex::encode(stack.servers[0].public_key.to_bytes()));

@@ -37,10 +37,7 @@ async fn whitelists_and_subscriptions_from_the_command_line() {
     let member = ok(&["keygen", "--out", &member_key]);
     for address in [&admin, &member] {
         stack
-            .admin(
-                "/admin/fund",
-                serde_json::json!({ "address": address, "amount": 1_000_000_000u64 }),
-            )
+            .fund(address.parse().unwrap(), 1_000_000_000)
             .await
             .unwrap();
     }

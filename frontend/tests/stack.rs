@@ -286,12 +286,7 @@ async fn the_whole_stack_serves_policies_and_refuses_precisely() {
     }
 
     // A lagging fullnode: Failure (503), then fine again once it catches up.
-    stack
-        .admin(
-            "/admin/clock",
-            serde_json::json!({ "set_ms": now_ms() - 300_000 }),
-        )
-        .await;
+    stack.set_clock(now_ms() - 300_000).await;
     assert_error(&fetch(&stack, &body(&good())).await, 503, "Failure");
     stack.sync_clock().await;
     assert_eq!(fetch(&stack, &body(&good())).await.0, 200);

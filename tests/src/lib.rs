@@ -160,11 +160,7 @@ impl SealTestCluster {
         let seed = self.next_user.fetch_add(1, Ordering::Relaxed);
         let key = Ed25519PrivateKey::new([seed; 32]);
         let address = key.public_key().derive_address();
-        self.admin(
-            "/admin/fund",
-            serde_json::json!({ "address": address, "amount": 10_000_000_000u64 }),
-        )
-        .await?;
+        self.stack.fund(address, 10_000_000_000).await?;
         Ok(TestUser { key, address })
     }
 
@@ -203,12 +199,7 @@ impl SealTestCluster {
 
     /// Sets the chain clock (it may go backwards).
     pub async fn set_clock(&self, timestamp_ms: u64) -> Result<(), ClusterError> {
-        self.admin(
-            "/admin/clock",
-            serde_json::json!({ "set_ms": timestamp_ms }),
-        )
-        .await?;
-        Ok(())
+        Ok(self.stack.set_clock(timestamp_ms).await?)
     }
 
     /// The chain's clock, ms.

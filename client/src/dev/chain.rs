@@ -57,6 +57,27 @@ impl DevStack {
             .map_err(|e| DevError::Chain(e.to_string()))
     }
 
+    /// Gives `address` `amount` MIST of fresh SUI (a new gas coin).
+    pub async fn fund(&self, address: Address, amount: u64) -> Result<(), DevError> {
+        self.admin(
+            "/admin/fund",
+            serde_json::json!({ "address": address, "amount": amount }),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Sets the chain clock. It may go backwards; a real-time clock then catches up with the
+    /// wall clock at its next reading, a manual one stays there.
+    pub async fn set_clock(&self, timestamp_ms: u64) -> Result<(), DevError> {
+        self.admin(
+            "/admin/clock",
+            serde_json::json!({ "set_ms": timestamp_ms }),
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Registers a V1 key server for `url` with `public_key`, from a funded account (one per
     /// `operator` number); returns its object id.
     pub async fn register_key_server(
@@ -67,11 +88,7 @@ impl DevStack {
     ) -> Result<Address, DevError> {
         let operator = Ed25519PrivateKey::new([0x5e ^ operator; 32]);
         let address = operator.public_key().derive_address();
-        self.admin(
-            "/admin/fund",
-            serde_json::json!({ "address": address, "amount": 10_000_000_000u64 }),
-        )
-        .await?;
+        self.fund(address, 10_000_000_000).await?;
         let mut chain =
             crate::chain::Chain::new(&self.grpc_url).map_err(|e| DevError::Chain(e.0))?;
         chain

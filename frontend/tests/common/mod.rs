@@ -175,10 +175,14 @@ impl Stack {
         self.dev.admin(path, body).await.unwrap()
     }
 
-    /// Moves the local chain's clock to the wall clock (it is manual, so tests decide).
+    /// Sets the local chain's clock (it is manual, so tests decide).
+    pub async fn set_clock(&self, timestamp_ms: u64) {
+        self.dev.set_clock(timestamp_ms).await.unwrap();
+    }
+
+    /// Moves the local chain's clock to the wall clock.
     pub async fn sync_clock(&self) {
-        self.admin("/admin/clock", serde_json::json!({ "set_ms": now_ms() }))
-            .await;
+        self.set_clock(now_ms()).await;
     }
 
     /// Registers a V1 key server with `public_key`, owned by the operator of `operator_seed`.
