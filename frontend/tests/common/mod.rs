@@ -319,3 +319,20 @@ pub async fn fetch(stack: &Stack, body: &str) -> (u16, Vec<(String, String)>, St
     )
     .await
 }
+
+/// A request as the JSON body the SDK posts.
+pub fn body(request: &FetchKeyRequest) -> String {
+    serde_json::to_string(request).unwrap()
+}
+
+/// Asserts an error answer: status, kind, and the key-server headers every `/v1` answer has.
+pub fn assert_error(answer: &(u16, Vec<(String, String)>, String), status: u16, kind: &str) {
+    assert_eq!(answer.0, status, "{}", answer.2);
+    let error: seal_protocol::api::ErrorResponse = serde_json::from_str(&answer.2)
+        .unwrap_or_else(|_| panic!("not an error body: {}", answer.2));
+    assert_eq!(error.error, kind, "{}", answer.2);
+    assert_eq!(
+        header(&answer.1, "x-keyserver-version"),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
+}

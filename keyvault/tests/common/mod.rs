@@ -171,3 +171,28 @@ pub fn run_as_nobody(vault: &Keyvault, test: &str, env: &[(&str, &str)]) -> Opti
         .unwrap()
         .code()
 }
+
+/// A fresh ElGamal key pair of the kind a frontend makes per request: the secret scalar and
+/// the compressed G1 public key.
+pub fn ephemeral() -> (blstrs::Scalar, Vec<u8>) {
+    use ff::Field;
+    use group::Group;
+    let esk = blstrs::Scalar::random(rand::rngs::OsRng);
+    let enc_key = blstrs::G1Affine::from(blstrs::G1Projective::generator() * esk)
+        .to_compressed()
+        .to_vec();
+    (esk, enc_key)
+}
+
+/// A derive request for `ids` under `key`, encrypted to `enc_key`.
+pub fn derive(
+    key: seal_protocol::vault::KeyRef,
+    enc_key: &[u8],
+    ids: Vec<Vec<u8>>,
+) -> seal_protocol::vault::DeriveRequest {
+    seal_protocol::vault::DeriveRequest {
+        key,
+        enc_key: enc_key.to_vec(),
+        full_ids: ids,
+    }
+}
