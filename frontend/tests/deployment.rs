@@ -4,8 +4,8 @@
 mod common;
 
 use common::*;
-use seal_protocol::api::{FetchKeyResponse, ServiceResponse};
-use seal_protocol::crypto::{elgamal_decrypt, verify_derived_key, verify_pop};
+use seal_protocol::api::ServiceResponse;
+use seal_protocol::crypto::verify_pop;
 use seal_protocol::ptb::full_id;
 use sui_sdk_types::Address;
 
@@ -58,13 +58,7 @@ async fn https_serves_the_same_api() {
     let response = String::from_utf8_lossy(&response);
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     let json = response.split("\r\n\r\n").nth(1).unwrap();
-    let keys: FetchKeyResponse = serde_json::from_str(json.trim()).unwrap();
-    verify_derived_key(
-        &elgamal_decrypt(&user.esk, &keys.decryption_keys[0].encrypted_key),
-        &full_id(&patterns, &own),
-        &stack.public_key,
-    )
-    .unwrap();
+    assert_first_key(json, &user, &full_id(&patterns, &own), &stack.public_key);
 
     // HTTP/2 is offered too.
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
@@ -126,13 +120,12 @@ async fn permissioned_mode_serves_only_the_listed_packages() {
     let request = user.own_account_request(patterns, now_ms() - 1_000, 10);
     let answer = fetch(&stack, &body(&request)).await;
     assert_eq!(answer.0, 200, "{}", answer.2);
-    let keys: FetchKeyResponse = serde_json::from_str(&answer.2).unwrap();
-    verify_derived_key(
-        &elgamal_decrypt(&user.esk, &keys.decryption_keys[0].encrypted_key),
+    assert_first_key(
+        &answer.2,
+        &user,
         &full_id(&patterns, &own),
         &stack.public_key,
-    )
-    .unwrap();
+    );
 
     // The same policy published again is another package, not listed for this client.
     let published = stack

@@ -74,13 +74,12 @@ async fn the_whole_stack_serves_policies_and_refuses_precisely() {
     );
     let answer = fetch(&stack, &body(&request)).await;
     assert_eq!(answer.0, 200, "{}", answer.2);
-    let keys: FetchKeyResponse = serde_json::from_str(&answer.2).unwrap();
-    verify_derived_key(
-        &elgamal_decrypt(&user.esk, &keys.decryption_keys[0].encrypted_key),
+    assert_first_key(
+        &answer.2,
+        &user,
         &full_id(&patterns, &past),
         &stack.public_key,
-    )
-    .unwrap();
+    );
     let request = user.request(
         patterns,
         &Requester::ptb(patterns, "tle", &[future], vec![clock()]),

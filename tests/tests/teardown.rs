@@ -17,12 +17,15 @@ fn processes_under(dir: &Path) -> Vec<PathBuf> {
         .flatten()
         .map(|entry| entry.path())
         .filter(|path| {
-            let numeric = path
+            let is_process = path
                 .file_name()
                 .and_then(|name| name.to_str())
                 .is_some_and(|name| name.bytes().all(|b| b.is_ascii_digit()));
-            let cmdline = std::fs::read(path.join("cmdline")).unwrap_or_default();
-            numeric && cmdline.windows(needle.len()).any(|window| window == needle)
+            is_process
+                && std::fs::read(path.join("cmdline"))
+                    .unwrap_or_default()
+                    .windows(needle.len())
+                    .any(|window| window == needle)
         })
         .collect()
 }
@@ -33,7 +36,18 @@ async fn a_failing_test_leaves_no_process_or_file_behind() {
     let failing_test = tokio::spawn(async move {
         let cluster = SealTestCluster::start(2).await;
         let dir = cluster.stack.dir.path().to_path_buf();
-        let ports: Vec<u16> = cluster.stack.servers.iter().map(|s| s.port).collect();
+        // The chain's port, and each server's API and metrics ports.
+        let chain_port = cluster
+            .stack
+            .grpc_url
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok());
+        let servers = cluster.stack.servers.iter();
+        let ports: Vec<u16> = chain_port
+            .into_iter()
+            .chain(servers.flat_map(|s| [s.port, s.metrics_port]))
+            .collect();
         let processes = processes_under(&dir);
         let _ = seen.send((dir, ports, processes));
         panic!("a failed assertion while the cluster runs");
@@ -44,6 +58,7 @@ async fn a_failing_test_leaves_no_process_or_file_behind() {
 
     // One chain, and a keyvault and a frontend per key server, were running.
     assert_eq!(processes.len(), 1 + 2 * 2, "{processes:?}");
+    assert_eq!(ports.len(), 1 + 2 * 2, "{ports:?}");
     let alive: Vec<_> = processes.iter().filter(|p| p.exists()).collect();
     assert!(alive.is_empty(), "still running: {alive:?}");
     assert!(processes_under(&dir).is_empty());

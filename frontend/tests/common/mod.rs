@@ -336,3 +336,13 @@ pub fn assert_error(answer: &(u16, Vec<(String, String)>, String), status: u16, 
         Some(env!("CARGO_PKG_VERSION"))
     );
 }
+
+/// Asserts that a `fetch_key` answer's first key, decrypted with `user`'s ElGamal key, is the
+/// derived key of `full_id` under `public_key`.
+pub fn assert_first_key(json: &str, user: &Requester, full_id: &[u8], public_key: &G2Point) {
+    let keys: seal_protocol::api::FetchKeyResponse =
+        serde_json::from_str(json.trim()).unwrap_or_else(|e| panic!("{e}: {json}"));
+    let key =
+        seal_protocol::crypto::elgamal_decrypt(&user.esk, &keys.decryption_keys[0].encrypted_key);
+    seal_protocol::crypto::verify_derived_key(&key, full_id, public_key).unwrap();
+}
