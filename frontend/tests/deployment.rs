@@ -12,7 +12,6 @@ use sui_sdk_types::Address;
 #[tokio::test]
 async fn https_serves_the_same_api() {
     use std::sync::Arc;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let stack = Stack::start_with(StackOptions {
         tls: true,
         ..StackOptions::default()
@@ -42,23 +41,23 @@ async fn https_serves_the_same_api() {
         .await
         .unwrap();
     let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
-    let mut tls = connector.connect(name.clone(), tcp).await.unwrap();
-    let mut request = format!(
-        "POST /v1/fetch_key HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
+    let tls = connector.connect(name.clone(), tcp).await.unwrap();
+    let answer = exchange(
+        tls,
+        "localhost",
+        "POST",
+        "/v1/fetch_key",
+        &SDK_HEADERS,
+        &body,
+    )
+    .await;
+    assert_eq!(answer.0, 200, "{}", answer.2);
+    assert_first_key(
+        &answer.2,
+        &user,
+        &full_id(&patterns, &own),
+        &stack.public_key,
     );
-    for (header_name, value) in SDK_HEADERS {
-        request.push_str(&format!("{header_name}: {value}\r\n"));
-    }
-    request.push_str("\r\n");
-    request.push_str(&body);
-    tls.write_all(request.as_bytes()).await.unwrap();
-    let mut response = Vec::new();
-    let _ = tls.read_to_end(&mut response).await;
-    let response = String::from_utf8_lossy(&response);
-    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    let json = response.split("\r\n\r\n").nth(1).unwrap();
-    assert_first_key(json, &user, &full_id(&patterns, &own), &stack.public_key);
 
     // HTTP/2 is offered too.
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];

@@ -30,7 +30,7 @@ pub fn bin_dir() -> PathBuf {
 
 pub use seal_client::demo::now_ms;
 
-/// A minimal HTTP/1.1 exchange: status, lower-cased headers, body.
+/// A minimal HTTP/1.1 exchange over TCP: status, lower-cased headers, body.
 pub async fn http(
     address: SocketAddr,
     method: &str,
@@ -38,9 +38,23 @@ pub async fn http(
     headers: &[(&str, &str)],
     body: &str,
 ) -> (u16, Vec<(String, String)>, String) {
+    let stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let host = address.to_string();
+    exchange(stream, &host, method, path, headers, body).await
+}
+
+/// A minimal HTTP/1.1 exchange on `stream` (plain or TLS), the connection closed after it.
+pub async fn exchange(
+    mut stream: impl tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+    host: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, Vec<(String, String)>, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()
     );
     for (name, value) in headers {
@@ -48,7 +62,6 @@ pub async fn http(
     }
     request.push_str("\r\n");
     request.push_str(body);
-    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut response = Vec::new();
     let _ = stream.read_to_end(&mut response).await;
